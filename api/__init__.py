@@ -1,0 +1,1 @@
+"""Customer tracking platform: the API process (settings, documents, services, CLI)."""

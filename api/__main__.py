@@ -1,0 +1,69 @@
+"""The command line: ``python -m api <command>``.
+
+    serve   run the API (uvicorn) with the environment's settings
+    seed    load deterministic demo data
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from api.settings import ConfigError, Settings, load_settings
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as error:
+        raise SystemExit(str(error)) from None
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = _settings()
+    uvicorn.run(
+        "api.main:app",
+        host=args.host,
+        port=args.port or settings.port,
+        reload=args.reload,
+        log_level=settings.log_level.value.lower(),
+    )
+    return 0
+
+
+def seed(args: argparse.Namespace) -> int:
+    from api.seed import run
+
+    settings = _settings()
+    return asyncio.run(
+        run(settings, customers=args.customers, seed=args.seed, if_empty=args.if_empty)
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m api")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve_cmd = commands.add_parser("serve", help="run the API server")
+    serve_cmd.add_argument("--host", default="127.0.0.1")
+    serve_cmd.add_argument("--port", type=int, default=None, help="default: $PORT or 8000")
+    serve_cmd.add_argument("--reload", action="store_true", help="restart on code changes")
+    serve_cmd.set_defaults(func=serve)
+
+    seed_cmd = commands.add_parser("seed", help="load deterministic demo data")
+    seed_cmd.add_argument("--customers", type=int, default=1000)
+    seed_cmd.add_argument("--seed", type=int, default=1)
+    seed_cmd.add_argument(
+        "--if-empty", action="store_true", help="do nothing when customers already exist"
+    )
+    seed_cmd.set_defaults(func=seed)
+
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

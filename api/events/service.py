@@ -1,0 +1,24 @@
+"""The events of a session, in the order they happened."""
+
+from __future__ import annotations
+
+from beanie import PydanticObjectId
+
+from api.events.documents import Event, EventType
+from api.pagination import Ordering, Page, Window, paginate
+
+IN_TIME_ORDER = Ordering(field="timestamp", attr="timestamp", kind="date", descending=False)
+
+
+async def session_events(
+    session_id: PydanticObjectId, types: tuple[EventType, ...], window: Window
+) -> Page[Event]:
+    query: dict[str, object] = {"sessionId": session_id}
+    if types:
+        query = {"$and": [query, {"type": {"$in": [kind.value for kind in types]}}]}
+    return await paginate(Event, query, IN_TIME_ORDER, window, scope="session.events")
+
+
+async def events_by_ids(ids: list[PydanticObjectId]) -> dict[PydanticObjectId, Event]:
+    found = await Event.find({"_id": {"$in": ids}}).to_list()
+    return {event.id: event for event in found if event.id is not None}

@@ -1,0 +1,37 @@
+"""A customer's sessions, newest first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from beanie import PydanticObjectId
+
+from api.pagination import Ordering, Page, Window, paginate
+from api.sessions.documents import Session
+from api.timerange import TimeRange
+
+NEWEST_FIRST = Ordering(field="startTime", attr="start_time", kind="date", descending=True)
+
+
+@dataclass(frozen=True)
+class SessionFilter:
+    started: TimeRange | None = None
+    devices: tuple[str, ...] = ()
+
+
+async def customer_sessions(
+    customer_id: PydanticObjectId, where: SessionFilter, window: Window
+) -> Page[Session]:
+    clauses: list[dict[str, Any]] = [{"customerId": customer_id}]
+    if where.started:
+        clauses.append(where.started.mongo("startTime"))
+    if where.devices:
+        clauses.append({"device": {"$in": list(where.devices)}})
+    query = clauses[0] if len(clauses) == 1 else {"$and": clauses}
+    return await paginate(Session, query, NEWEST_FIRST, window, scope="customer.sessions")
+
+
+async def sessions_by_ids(ids: list[PydanticObjectId]) -> dict[PydanticObjectId, Session]:
+    found = await Session.find({"_id": {"$in": ids}}).to_list()
+    return {session.id: session for session in found if session.id is not None}

@@ -1,0 +1,77 @@
+"""Configuration, read once from the environment and validated before anything starts."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Stage(StrEnum):
+    DEV = "dev"
+    STAGING = "staging"
+    PROD = "prod"
+
+
+class LogLevel(StrEnum):
+    DEBUG = "DEBUG"
+    INFO = "INFO"
+    WARNING = "WARNING"
+    ERROR = "ERROR"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore")
+
+    mongodb_uri: str = "mongodb://127.0.0.1:27017"
+    mongodb_db: str = Field(default="tracking", min_length=1, max_length=63)
+    stage: Stage = Stage.DEV
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: LogLevel = LogLevel.INFO
+    # Fail fast when the database is away instead of hanging a request for 30 s.
+    mongodb_timeout_ms: int = Field(default=5000, ge=100, le=60000)
+
+    @field_validator("mongodb_uri")
+    @classmethod
+    def _uri_scheme(cls, value: str) -> str:
+        if not value.startswith(("mongodb://", "mongodb+srv://")):
+            raise ValueError("must start with mongodb:// or mongodb+srv://")
+        return value
+
+    @field_validator("mongodb_db")
+    @classmethod
+    def _db_name(cls, value: str) -> str:
+        if any(ch in value for ch in '/\\. "$'):
+            raise ValueError("must not contain / \\ . space \" or $")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+
+class ConfigError(Exception):
+    """A setting is invalid; the message is one readable line."""
+
+
+def describe(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        name = str(item["loc"][0]).upper() if item["loc"] else "settings"
+        parts.append(f"{name}={item.get('input')!r}: {item['msg']}")
+    return "invalid configuration: " + "; ".join(parts)
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise ConfigError(describe(error)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,226 @@
+"""A MongoDB-compatible server on 127.0.0.1 for local runs and tests.
+
+Order of preference: ``MONGODB_URI`` if set (nothing is started), else ``mongod``
+if it is on PATH, else FerretDB 1.24 with its SQLite backend, built once with
+``go install`` into ``.cache/bin``. Starting is idempotent: a running server
+recorded in the data folder is reused. Usage::
+
+    python -m infra.localdb start   # prints the URI
+    python -m infra.localdb stop
+    python -m infra.localdb status
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pymongo import MongoClient
+from pymongo.errors import PyMongoError
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE_BIN = ROOT / ".cache" / "bin"
+DEV_DATA = ROOT / ".cache" / "localdb"
+DEV_PORT = 27017
+FERRETDB_MODULE = "github.com/FerretDB/FerretDB"
+FERRETDB_VERSION = "v1.24.2"
+
+
+@dataclass(frozen=True)
+class Server:
+    uri: str
+    pid: int | None  # None when we did not start it
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def ping(uri: str, timeout_ms: int = 500) -> bool:
+    client: MongoClient[dict[str, object]] = MongoClient(
+        uri, serverSelectionTimeoutMS=timeout_ms, connectTimeoutMS=timeout_ms
+    )
+    try:
+        client.admin.command("ping")
+        return True
+    except PyMongoError:
+        return False
+    finally:
+        client.close()
+
+
+def ferretdb_binary() -> Path:
+    """The FerretDB binary, built on first use (takes a few minutes once).
+
+    A plain ``go install module@version`` builds a binary that panics at start:
+    the module archive lacks the ``build/version/version.txt`` that FerretDB's
+    release process generates. So the module is downloaded with the Go tool,
+    copied, given that file, and built.
+    """
+    binary = CACHE_BIN / "ferretdb"
+    if binary.exists():
+        return binary
+    if shutil.which("go") is None:
+        raise SystemExit("neither mongod nor Go is installed: install Go or set MONGODB_URI")
+    print(f"building FerretDB {FERRETDB_VERSION} into {CACHE_BIN} (first run only)...",
+          file=sys.stderr)
+    env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-mod=mod"}
+    listing = subprocess.run(
+        ["go", "mod", "download", "-json", f"{FERRETDB_MODULE}@{FERRETDB_VERSION}"],
+        check=True, capture_output=True, text=True, env=env,
+    )
+    module_dir = Path(json.loads(listing.stdout)["Dir"])
+    source = ROOT / ".cache" / "src" / f"ferretdb-{FERRETDB_VERSION}"
+    if source.exists():
+        shutil.rmtree(source)
+    shutil.copytree(module_dir, source)
+    for path in [source, *source.rglob("*")]:
+        path.chmod(path.stat().st_mode | 0o200)
+    (source / "build" / "version" / "version.txt").write_text(FERRETDB_VERSION + "\n")
+    CACHE_BIN.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["go", "build", "-trimpath", "-o", str(binary), "./cmd/ferretdb"],
+        check=True, cwd=source, env=env,
+    )
+    return binary
+
+
+def server_command(data_dir: Path, port: int) -> list[str]:
+    mongod = shutil.which("mongod")
+    if mongod:
+        db_path = data_dir / "mongod"
+        db_path.mkdir(parents=True, exist_ok=True)
+        return [mongod, "--dbpath", str(db_path), "--bind_ip", "127.0.0.1", "--port", str(port)]
+    sqlite_dir = data_dir / "sqlite"
+    state_dir = data_dir / "state"
+    sqlite_dir.mkdir(parents=True, exist_ok=True)
+    state_dir.mkdir(parents=True, exist_ok=True)
+    return [
+        str(ferretdb_binary()),
+        "--handler=sqlite",
+        f"--sqlite-url=file:{sqlite_dir}/",
+        f"--listen-addr=127.0.0.1:{port}",
+        # Its defaults report to a public beacon, bind port 8088 and write state
+        # into the current folder.
+        "--telemetry=disable",
+        "--debug-addr=-",
+        f"--state-dir={state_dir}",
+        "--log-level=error",
+    ]
+
+
+def spawn(data_dir: Path, port: int, timeout: float = 30.0) -> Server:
+    """Start a fresh server process in ``data_dir`` and wait until it answers."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log = (data_dir / "server.log").open("ab")
+    process = subprocess.Popen(
+        server_command(data_dir, port),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,  # outlives `make dev` being interrupted
+    )
+    uri = f"mongodb://127.0.0.1:{port}/"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"database server exited early; see {data_dir / 'server.log'}")
+        if ping(uri):
+            return Server(uri=uri, pid=process.pid)
+        time.sleep(0.2)
+    process.kill()
+    raise SystemExit(f"database server did not answer within {timeout:.0f} s")
+
+
+def terminate(pid: int, timeout: float = 10.0) -> None:
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        # Reap it if it is our child, so it does not linger as a zombie.
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            pass
+        time.sleep(0.1)
+    os.kill(pid, signal.SIGKILL)
+
+
+def _pid_file(data_dir: Path) -> Path:
+    return data_dir / "server.pid"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def start(data_dir: Path = DEV_DATA, port: int = DEV_PORT) -> Server:
+    """The development server: MONGODB_URI, or a server kept running across calls."""
+    if os.environ.get("MONGODB_URI"):
+        return Server(uri=os.environ["MONGODB_URI"], pid=None)
+    pid_file = _pid_file(data_dir)
+    uri = f"mongodb://127.0.0.1:{port}/"
+    if pid_file.exists():
+        pid = int(pid_file.read_text().strip() or 0)
+        if pid and _alive(pid) and ping(uri, timeout_ms=2000):
+            return Server(uri=uri, pid=pid)
+        pid_file.unlink()
+    if ping(uri):
+        raise SystemExit(f"port {port} already has a server this runner did not start")
+    server = spawn(data_dir, port)
+    pid_file.write_text(str(server.pid))
+    return server
+
+
+def stop(data_dir: Path = DEV_DATA) -> bool:
+    pid_file = _pid_file(data_dir)
+    if not pid_file.exists():
+        return False
+    pid = int(pid_file.read_text().strip() or 0)
+    if pid:
+        terminate(pid)
+    pid_file.unlink()
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m infra.localdb", description=__doc__)
+    parser.add_argument("command", choices=["start", "stop", "status"])
+    parser.add_argument("--port", type=int, default=DEV_PORT)
+    parser.add_argument("--data-dir", type=Path, default=DEV_DATA)
+    args = parser.parse_args(argv)
+    if args.command == "start":
+        print(start(args.data_dir, args.port).uri)
+    elif args.command == "stop":
+        print("stopped" if stop(args.data_dir) else "not running")
+    else:
+        uri = os.environ.get("MONGODB_URI") or f"mongodb://127.0.0.1:{args.port}/"
+        up = ping(uri, timeout_ms=2000)
+        print(f"{uri} {'up' if up else 'down'}")
+        return 0 if up else 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,20 @@
+"""The GraphQL schema: types per domain, connections and the root Query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+
+from schema.errors import ErrorCodes
+from schema.query import Query
+
+
+class Schema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        # ErrorCodes logs what is unexpected; a client's mistake is not worth a traceback.
+        return None
+
+
+schema = Schema(query=Query, extensions=[ErrorCodes])

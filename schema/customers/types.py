@@ -1,0 +1,123 @@
+"""GraphQL types of the customers domain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from beanie import PydanticObjectId
+from strawberry import relay
+
+from api.customers import documents
+from api.customers.service import CustomerFilter, CustomerOrderField
+from api.errors import InputError
+from api.sessions.service import SessionFilter, customer_sessions
+from schema.connections import Connection, to_connection, window
+from schema.context import Info
+from schema.ids import object_id
+from schema.inputs import OrderDirection, TimeRangeInput
+
+if TYPE_CHECKING:
+    from schema.sessions.types import Session, SessionFilterInput
+
+SessionType = Annotated["Session", strawberry.lazy("schema.sessions.types")]
+SessionFilterType = Annotated["SessionFilterInput", strawberry.lazy("schema.sessions.types")]
+
+CustomerOrderFieldEnum = strawberry.enum(
+    CustomerOrderField, name="CustomerOrderField", description="What customers are sorted by."
+)
+
+
+@strawberry.input(description="Sort order of customers; ties are broken by id.")
+class CustomerOrder:
+    field: CustomerOrderFieldEnum = CustomerOrderField.CREATED_AT  # type: ignore[valid-type]
+    direction: OrderDirection = OrderDirection.DESC
+
+
+@strawberry.input(description="Narrows a customer list; every given part must match.")
+class CustomerFilterInput:
+    countries: list[str] | None = strawberry.field(
+        default=None, description="ISO-3166 alpha-2 codes; any of them."
+    )
+    languages: list[str] | None = strawberry.field(
+        default=None, description="BCP-47 tags; any of them."
+    )
+    created: TimeRangeInput | None = None
+    last_seen: TimeRangeInput | None = None
+
+    def to_filter(self) -> CustomerFilter:
+        countries = tuple(_each("filter.countries", self.countries, documents.check_country))
+        languages = tuple(_each("filter.languages", self.languages, documents.check_language))
+        return CustomerFilter(
+            countries=countries,
+            languages=languages,
+            created=self.created.to_range("filter.created") if self.created else None,
+            last_seen=self.last_seen.to_range("filter.lastSeen") if self.last_seen else None,
+        )
+
+
+def _each(argument: str, values: Iterable[str] | None, check: Any) -> list[str]:
+    checked = []
+    for value in values or ():
+        try:
+            checked.append(check(value))
+        except ValueError as error:
+            raise InputError(argument, str(error)) from None
+    return checked
+
+
+@strawberry.type(description="A visitor of a tracked website, known by the site's own id.")
+class Customer(relay.Node):
+    id: relay.NodeID[str]
+    database_id: str = strawberry.field(description="The id in the database (hex ObjectId).")
+    distinct_id: str = strawberry.field(description="The website's own id of this visitor.")
+    name: str
+    email: str | None
+    country: str | None = strawberry.field(description="ISO-3166 alpha-2 code.")
+    language: str | None = strawberry.field(description="BCP-47 language tag.")
+    created_at: datetime
+    last_seen_at: datetime
+
+    @classmethod
+    def from_document(cls, doc: documents.Customer) -> Customer:
+        ident = str(doc.id)
+        return cls(
+            id=ident,
+            database_id=ident,
+            distinct_id=doc.distinct_id,
+            name=doc.name,
+            email=doc.email,
+            country=doc.country,
+            language=doc.language,
+            created_at=doc.created_at,
+            last_seen_at=doc.last_seen_at,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Customer | None]:
+        found = await info.context.loaders.customer.load_many(
+            [object_id("id", node_id) for node_id in node_ids]
+        )
+        return [cls.from_document(doc) if doc else None for doc in found]
+
+    @strawberry.field(description="The customer's sessions, newest first.")
+    async def sessions(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        filter: SessionFilterType | None = None,
+    ) -> Connection[SessionType]:
+        from schema.sessions.types import Session
+
+        page = await customer_sessions(
+            PydanticObjectId(self.database_id),
+            filter.to_filter() if filter else SessionFilter(),
+            window(first, after, last, before),
+        )
+        return to_connection(page, Session.from_document)

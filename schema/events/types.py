@@ -1,0 +1,78 @@
+"""GraphQL types of the events domain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from beanie import PydanticObjectId
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from api.events import documents
+from schema.context import Info
+from schema.ids import object_id
+
+if TYPE_CHECKING:
+    from schema.customers.types import Customer
+    from schema.sessions.types import Session
+
+CustomerType = Annotated["Customer", strawberry.lazy("schema.customers.types")]
+SessionType = Annotated["Session", strawberry.lazy("schema.sessions.types")]
+
+EventTypeEnum = strawberry.enum(
+    documents.EventType, name="EventType", description="What a customer did."
+)
+
+
+@strawberry.type(description="One thing a customer did, inside a session.")
+class Event(relay.Node):
+    id: relay.NodeID[str]
+    database_id: str
+    type: EventTypeEnum  # type: ignore[valid-type]
+    page: str = strawberry.field(description="The page path, such as /product/12.")
+    timestamp: datetime
+    metadata: JSON = strawberry.field(
+        description="Free JSON: timeSpent (seconds) on page views, query on searches, ..."
+    )
+    _session_id: strawberry.Private[PydanticObjectId]
+    _customer_id: strawberry.Private[PydanticObjectId]
+
+    @classmethod
+    def from_document(cls, doc: documents.Event) -> Event:
+        ident = str(doc.id)
+        return cls(
+            id=ident,
+            database_id=ident,
+            type=doc.type,
+            page=doc.page,
+            timestamp=doc.timestamp,
+            metadata=doc.metadata,
+            _session_id=doc.session_id,
+            _customer_id=doc.customer_id,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Event | None]:
+        found = await info.context.loaders.event.load_many(
+            [object_id("id", node_id) for node_id in node_ids]
+        )
+        return [cls.from_document(doc) if doc else None for doc in found]
+
+    @strawberry.field
+    async def session(self, info: Info) -> SessionType | None:
+        from schema.sessions.types import Session
+
+        doc = await info.context.loaders.session.load(self._session_id)
+        return Session.from_document(doc) if doc else None
+
+    @strawberry.field
+    async def customer(self, info: Info) -> CustomerType | None:
+        from schema.customers.types import Customer
+
+        doc = await info.context.loaders.customer.load(self._customer_id)
+        return Customer.from_document(doc) if doc else None

@@ -1,0 +1,113 @@
+"""GraphQL types of the sessions domain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from beanie import PydanticObjectId
+from strawberry import relay
+
+from api.events.service import session_events
+from api.sessions import documents
+from api.sessions.service import SessionFilter
+from schema.connections import Connection, to_connection, window
+from schema.context import Info
+from schema.ids import object_id
+
+if TYPE_CHECKING:
+    from schema.customers.types import Customer
+    from schema.events.types import Event, EventTypeEnum
+
+CustomerType = Annotated["Customer", strawberry.lazy("schema.customers.types")]
+EventType = Annotated["Event", strawberry.lazy("schema.events.types")]
+EventTypeType = Annotated["EventTypeEnum", strawberry.lazy("schema.events.types")]
+
+
+@strawberry.input(description="Narrows a customer's sessions.")
+class SessionFilterInput:
+    from_: datetime | None = strawberry.field(
+        name="from", default=None, description="Sessions started at or after this time."
+    )
+    to: datetime | None = strawberry.field(default=None, description="Started before this time.")
+    device: str | None = strawberry.field(default=None, description="e.g. web, ios, android.")
+
+    def to_filter(self) -> SessionFilter:
+        from api.timerange import TimeRange
+
+        return SessionFilter(
+            started=TimeRange.of("filter", self.from_, self.to),
+            devices=(self.device,) if self.device else (),
+        )
+
+
+@strawberry.type(description="One visit of a customer: from its first event to its last.")
+class Session(relay.Node):
+    id: relay.NodeID[str]
+    database_id: str
+    start_time: datetime
+    end_time: datetime | None = strawberry.field(description="Null while the session is active.")
+    device: str
+    country: str | None = strawberry.field(description="The customer's country, copied.")
+    event_count: int
+    _customer_id: strawberry.Private[PydanticObjectId]
+
+    @classmethod
+    def from_document(cls, doc: documents.Session) -> Session:
+        ident = str(doc.id)
+        return cls(
+            id=ident,
+            database_id=ident,
+            start_time=doc.start_time,
+            end_time=doc.end_time,
+            device=doc.device,
+            country=doc.country,
+            event_count=doc.event_count,
+            _customer_id=doc.customer_id,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Session | None]:
+        found = await info.context.loaders.session.load_many(
+            [object_id("id", node_id) for node_id in node_ids]
+        )
+        return [cls.from_document(doc) if doc else None for doc in found]
+
+    @strawberry.field(description="True while the session has no end time.")
+    def active(self) -> bool:
+        return self.end_time is None
+
+    @strawberry.field(description="Seconds from start to end; null while active.")
+    def duration_seconds(self) -> float | None:
+        if self.end_time is None:
+            return None
+        return (self.end_time - self.start_time).total_seconds()
+
+    @strawberry.field
+    async def customer(self, info: Info) -> CustomerType | None:
+        from schema.customers.types import Customer
+
+        doc = await info.context.loaders.customer.load(self._customer_id)
+        return Customer.from_document(doc) if doc else None
+
+    @strawberry.field(description="The session's events in the order they happened.")
+    async def events(
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        types: list[EventTypeType] | None = None,
+    ) -> Connection[EventType]:
+        from schema.events.types import Event
+
+        page = await session_events(
+            PydanticObjectId(self.database_id),
+            tuple(types or ()),
+            window(first, after, last, before),
+        )
+        return to_connection(page, Event.from_document)

@@ -1,0 +1,121 @@
+"""Fixtures: one real database server per test run, one database per test,
+and the real app behind a real HTTP server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStartedEvent, CommandSucceededEvent
+
+from api.app import create_app
+from api.db import init_documents, make_client
+from api.settings import Settings
+from infra import localdb
+
+# Commands the driver sends on its own; they are not the app's queries.
+_HOUSEKEEPING = {"hello", "isMaster", "ismaster", "ping", "buildInfo", "buildinfo", "endSessions"}
+
+
+@pytest.fixture(scope="session")
+def mongo_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """MONGODB_URI when set (CI with a MongoDB service), else a private server."""
+    if os.environ.get("MONGODB_URI"):
+        yield os.environ["MONGODB_URI"]
+        return
+    server = localdb.spawn(tmp_path_factory.mktemp("db"), localdb.free_port())
+    yield server.uri
+    assert server.pid is not None
+    localdb.terminate(server.pid)
+
+
+@pytest.fixture
+def settings(mongo_uri: str) -> Settings:
+    return Settings(mongodb_uri=mongo_uri, mongodb_db=f"test_{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture
+async def db(settings: Settings) -> AsyncIterator[AsyncDatabase[dict[str, Any]]]:
+    """The test's own database, with the documents bound to it."""
+    client: AsyncMongoClient[dict[str, Any]] = make_client(settings)
+    await init_documents(client, settings.mongodb_db)
+    yield client[settings.mongodb_db]
+    await client.drop_database(settings.mongodb_db)
+    await client.close()
+
+
+@dataclass
+class CommandCounter(CommandListener):
+    """Counts the database commands the app sends, by name."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def started(self, event: CommandStartedEvent) -> None:
+        if event.command_name not in _HOUSEKEEPING:
+            self.counts[event.command_name] += 1
+
+    def succeeded(self, event: CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: CommandFailedEvent) -> None:
+        pass
+
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def reset(self) -> None:
+        self.counts.clear()
+
+
+@dataclass
+class Api:
+    url: str
+    http: httpx.AsyncClient
+    commands: CommandCounter
+
+    async def graphql(self, query: str, **variables: Any) -> dict[str, Any]:
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables}
+        )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def data(self, query: str, **variables: Any) -> dict[str, Any]:
+        """The data of a query that must succeed."""
+        body = await self.graphql(query, **variables)
+        assert "errors" not in body, body["errors"]
+        data: dict[str, Any] = body["data"]
+        return data
+
+
+@pytest.fixture
+async def api(settings: Settings, db: AsyncDatabase[dict[str, Any]]) -> AsyncIterator[Api]:
+    """The app served by uvicorn on a free port, in this test's event loop."""
+    counter = CommandCounter()
+    app = create_app(settings, listeners=[counter])
+    port = localdb.free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    url = f"http://127.0.0.1:{port}"
+    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+        counter.reset()
+        yield Api(url=url, http=http, commands=counter)
+    server.should_exit = True
+    await task

@@ -1,7 +1,7 @@
 """The command line: ``python -m api <command>``.
 
-    serve   run the API (uvicorn) with the environment's settings
-    seed    load deterministic demo data
+serve   run the API (uvicorn) with the environment's settings
+seed    load deterministic demo data
 """
 
 from __future__ import annotations

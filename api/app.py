@@ -13,15 +13,25 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from api import graphiql
-from api.db import init_documents, make_client
+from api.db import Database
 from api.settings import Settings, Stage
 from schema import schema
 from schema.context import Context
 
 log = logging.getLogger("api")
+
+UNAVAILABLE = {
+    "errors": [
+        {
+            "message": "the database is unavailable, retry shortly",
+            "extensions": {"code": "SERVICE_UNAVAILABLE"},
+        }
+    ]
+}
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -32,41 +42,61 @@ class GraphQLApp(GraphQL[Context, None]):
         return graphiql.page()
 
 
+class DatabaseGuard:
+    """Answers GraphQL requests with SERVICE_UNAVAILABLE until the database has
+    been reached once (and the documents bound); GET still serves GraphiQL."""
+
+    def __init__(self, database: Database, app: GraphQLApp) -> None:
+        self.database = database
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] == "POST":
+            try:
+                await self.database.ensure_ready()
+            except PyMongoError:
+                await JSONResponse(UNAVAILABLE, 503)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def create_app(settings: Settings, listeners: Sequence[CommandListener] = ()) -> Starlette:
-    client = make_client(settings, listeners)
+    database = Database(settings, listeners)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         try:
-            await init_documents(client, settings.mongodb_db)
+            await database.ensure_ready()
         except PyMongoError as error:
-            # Serve anyway: /readyz reports the outage and requests fail fast
-            # until the database answers; indexes are made on the next start.
+            # Serve anyway: /readyz reports the outage, GraphQL answers
+            # SERVICE_UNAVAILABLE, and the first request after the database
+            # returns finishes the start-up.
             log.error("database not reachable at start-up: %s", error)
         yield
-        await client.close()
+        await database.close()
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> Response:
         try:
-            await client.admin.command("ping")
+            await database.ping()
         except PyMongoError as error:
             return JSONResponse({"status": "unavailable", "reason": type(error).__name__}, 503)
         return JSONResponse({"status": "ready"})
 
-    graphql = GraphQLApp(
+    graphql_app = GraphQLApp(
         schema,
         graphql_ide="graphiql" if settings.stage != Stage.PROD else None,
     )
+
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        Route("/graphql", DatabaseGuard(database, graphql_app), methods=["GET", "POST"]),
         *graphiql.routes,
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings
-    app.state.mongo = client
+    app.state.database = database
     return app

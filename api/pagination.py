@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, Literal, TypeVar
 
-from beanie import Document
+from beanie import Document, SortDirection
 from bson import ObjectId, json_util
 
 from api.errors import InputError
@@ -38,8 +38,9 @@ class Ordering:
     kind: KeyKind
     descending: bool
 
-    def mongo_sort(self, reverse: bool = False) -> list[tuple[str, int]]:
-        direction = -1 if self.descending != reverse else 1
+    def mongo_sort(self, reverse: bool = False) -> list[tuple[str, SortDirection]]:
+        descending = self.descending != reverse
+        direction = SortDirection.DESCENDING if descending else SortDirection.ASCENDING
         return [(self.field, direction), ("_id", direction)]
 
 
@@ -90,28 +91,37 @@ def encode_cursor(print_: str, ordering: Ordering, document: Document) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(argument: str, cursor: str, print_: str, ordering: Ordering) -> tuple[Any, ObjectId]:
+def decode_cursor(
+    argument: str, cursor: str, print_: str, ordering: Ordering
+) -> tuple[Any, ObjectId]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         stamp, key, ident = json.loads(raw)
-        value = _decode_value(ordering.kind, key)
-        if not isinstance(ident, str) or not ObjectId.is_valid(ident):
-            raise ValueError("bad id")
-    except (ValueError, TypeError, json.JSONDecodeError) as error:
+    except (ValueError, TypeError) as error:
         raise InputError(argument, "is not a valid cursor") from error
     if stamp != print_:
         raise InputError(
             argument, "is a cursor from a different query (other list, order or filter)"
         )
+    try:
+        value = _decode_value(ordering.kind, key)
+        if not isinstance(ident, str) or not ObjectId.is_valid(ident):
+            raise ValueError("bad id")
+    except ValueError as error:
+        raise InputError(argument, "is not a valid cursor") from error
     return value, ObjectId(ident)
 
 
-def _beyond(ordering: Ordering, value: Any, ident: ObjectId, forward: bool, inclusive: bool) -> dict[str, Any]:
+def _beyond(
+    ordering: Ordering, value: Any, ident: ObjectId, forward: bool, inclusive: bool
+) -> dict[str, Any]:
     """Documents after (``forward``) or before the key ``(value, ident)`` in the ordering."""
     ascending = (not ordering.descending) == forward
     strict = "$gt" if ascending else "$lt"
     tie = strict + ("e" if inclusive else "")
-    return {"$or": [{ordering.field: {strict: value}}, {ordering.field: value, "_id": {tie: ident}}]}
+    return {
+        "$or": [{ordering.field: {strict: value}}, {ordering.field: value, "_id": {tie: ident}}]
+    }
 
 
 def _all(*clauses: dict[str, Any]) -> dict[str, Any]:
@@ -151,8 +161,14 @@ async def paginate(
     if window.first is not None and window.last is not None:
         raise InputError("last", "pass either first or last, not both")
     print_ = fingerprint(scope, ordering, query)
-    after = decode_cursor("after", window.after, print_, ordering) if window.after else None
-    before = decode_cursor("before", window.before, print_, ordering) if window.before else None
+    after = (
+        decode_cursor("after", window.after, print_, ordering) if window.after is not None else None
+    )
+    before = (
+        decode_cursor("before", window.before, print_, ordering)
+        if window.before is not None
+        else None
+    )
 
     forward = window.last is None
     size = window.first if forward else window.last

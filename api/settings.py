@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     @classmethod
     def _db_name(cls, value: str) -> str:
         if any(ch in value for ch in '/\\. "$'):
-            raise ValueError("must not contain / \\ . space \" or $")
+            raise ValueError('must not contain / \\ . space " or $')
         return value
 
     @field_validator("log_level", mode="before")

@@ -13,6 +13,7 @@ recorded in the data folder is reused. Usage::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -73,12 +74,17 @@ def ferretdb_binary() -> Path:
         return binary
     if shutil.which("go") is None:
         raise SystemExit("neither mongod nor Go is installed: install Go or set MONGODB_URI")
-    print(f"building FerretDB {FERRETDB_VERSION} into {CACHE_BIN} (first run only)...",
-          file=sys.stderr)
+    print(
+        f"building FerretDB {FERRETDB_VERSION} into {CACHE_BIN} (first run only)...",
+        file=sys.stderr,
+    )
     env = {**os.environ, "CGO_ENABLED": "0", "GOFLAGS": "-mod=mod"}
     listing = subprocess.run(
         ["go", "mod", "download", "-json", f"{FERRETDB_MODULE}@{FERRETDB_VERSION}"],
-        check=True, capture_output=True, text=True, env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     module_dir = Path(json.loads(listing.stdout)["Dir"])
     source = ROOT / ".cache" / "src" / f"ferretdb-{FERRETDB_VERSION}"
@@ -91,7 +97,9 @@ def ferretdb_binary() -> Path:
     CACHE_BIN.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         ["go", "build", "-trimpath", "-o", str(binary), "./cmd/ferretdb"],
-        check=True, cwd=source, env=env,
+        check=True,
+        cwd=source,
+        env=env,
     )
     return binary
 
@@ -155,10 +163,8 @@ def terminate(pid: int, timeout: float = 10.0) -> None:
         except ProcessLookupError:
             return
         # Reap it if it is our child, so it does not linger as a zombie.
-        try:
+        with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
         time.sleep(0.1)
     os.kill(pid, signal.SIGKILL)
 

@@ -53,7 +53,9 @@ class Connection(Generic[NodeT]):
 def to_connection(page: Page[Any], convert: Callable[[Any], NodeT]) -> Connection[NodeT]:
     nodes = [convert(item) for item in page.items]
     return Connection(
-        edges=[Edge(cursor=cursor, node=node) for cursor, node in zip(page.cursors, nodes, strict=True)],
+        edges=[
+            Edge(cursor=cursor, node=node) for cursor, node in zip(page.cursors, nodes, strict=True)
+        ],
         nodes=nodes,
         page_info=PageInfo(
             start_cursor=page.cursors[0] if page.cursors else None,
@@ -64,7 +66,5 @@ def to_connection(page: Page[Any], convert: Callable[[Any], NodeT]) -> Connectio
     )
 
 
-def window(
-    first: int | None, after: str | None, last: int | None, before: str | None
-) -> Window:
+def window(first: int | None, after: str | None, last: int | None, before: str | None) -> Window:
     return Window(first=first, after=after, last=last, before=before)

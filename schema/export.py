@@ -1,7 +1,7 @@
 """Print or check the SDL in schema/schema.graphql.
 
-    python -m schema.export          # rewrite the file
-    python -m schema.export --check  # exit 1 when the file is stale
+python -m schema.export          # rewrite the file
+python -m schema.export --check  # exit 1 when the file is stale
 """
 
 from __future__ import annotations

@@ -15,7 +15,9 @@ def object_id(argument: str, value: str) -> PydanticObjectId:
     return PydanticObjectId(value)
 
 
-def parse_global_id(argument: str, value: str, expected: str | None = None) -> tuple[str, PydanticObjectId]:
+def parse_global_id(
+    argument: str, value: str, expected: str | None = None
+) -> tuple[str, PydanticObjectId]:
     try:
         global_id = relay.GlobalID.from_id(value)
     except relay.GlobalIDValueError:

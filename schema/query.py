@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import strawberry
 from strawberry import relay
 
@@ -16,20 +18,33 @@ from schema.inputs import OrderDirection
 from schema.sessions.types import Session
 
 MAX_NODES = 100
-NODE_TYPES: dict[str, type[Customer] | type[Session] | type[Event]] = {
+NodeType = type[Customer] | type[Session] | type[Event]
+NODE_TYPES: dict[str, NodeType] = {
     "Customer": Customer,
     "Session": Session,
     "Event": Event,
 }
 
 
-async def _node(info: Info, argument: str, value: str, expected: str | None = None) -> relay.Node | None:
+def _node_type(argument: str, value: str, expected: str | None = None) -> tuple[NodeType, str]:
     type_name, ident = parse_global_id(argument, value, expected)
     node_type = NODE_TYPES.get(type_name)
     if node_type is None:
         raise InputError(argument, f"{value!r} is not a valid id")
-    found = await node_type.resolve_nodes(info=info, node_ids=[str(ident)])
+    return node_type, str(ident)
+
+
+async def _load(info: Info, node_type: NodeType, ident: str) -> relay.Node | None:
+    found: list[relay.Node | None] = list(
+        await node_type.resolve_nodes(info=info, node_ids=[ident])
+    )
     return found[0]
+
+
+async def _node(
+    info: Info, argument: str, value: str, expected: str | None = None
+) -> relay.Node | None:
+    return await _load(info, *_node_type(argument, value, expected))
 
 
 @strawberry.type
@@ -42,7 +57,10 @@ class Query:
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[relay.Node | None]:
         if len(ids) > MAX_NODES:
             raise InputError("ids", f"at most {MAX_NODES} ids, got {len(ids)}")
-        return [await _node(info, f"ids[{index}]", value) for index, value in enumerate(ids)]
+        # Parse every id before loading any, then load together so that the
+        # DataLoaders batch them into one query per type.
+        parsed = [_node_type(f"ids[{index}]", value) for index, value in enumerate(ids)]
+        return list(await asyncio.gather(*(_load(info, *pair) for pair in parsed)))
 
     @strawberry.field(
         description=(

@@ -8,6 +8,7 @@ import os
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,13 @@ import pytest
 import uvicorn
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStartedEvent, CommandSucceededEvent
+from pymongo.monitoring import (
+    CommandFailedEvent,
+    CommandListener,
+    CommandStartedEvent,
+    CommandSucceededEvent,
+)
+from starlette.applications import Starlette
 
 from api.app import create_app
 from api.db import init_documents, make_client
@@ -84,9 +91,7 @@ class Api:
     commands: CommandCounter
 
     async def graphql(self, query: str, **variables: Any) -> dict[str, Any]:
-        response = await self.http.post(
-            "/graphql", json={"query": query, "variables": variables}
-        )
+        response = await self.http.post("/graphql", json={"query": query, "variables": variables})
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         return body
@@ -99,23 +104,42 @@ class Api:
         return data
 
 
-@pytest.fixture
-async def api(settings: Settings, db: AsyncDatabase[dict[str, Any]]) -> AsyncIterator[Api]:
-    """The app served by uvicorn on a free port, in this test's event loop."""
-    counter = CommandCounter()
-    app = create_app(settings, listeners=[counter])
+@asynccontextmanager
+async def serve(app: Starlette) -> AsyncIterator[str]:
+    """Serve ``app`` with uvicorn on a free port in this event loop; yields its URL."""
     port = localdb.free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical", lifespan="on")
     )
     task = asyncio.create_task(server.serve())
     while not server.started:
         if task.done():
             task.result()
         await asyncio.sleep(0.01)
-    url = f"http://127.0.0.1:{port}"
-    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+def unreachable(settings: Settings) -> Settings:
+    """The same settings pointing at a port where no database listens."""
+    return settings.model_copy(
+        update={
+            "mongodb_uri": f"mongodb://127.0.0.1:{localdb.free_port()}/",
+            "mongodb_timeout_ms": 300,
+        }
+    )
+
+
+@pytest.fixture
+async def api(settings: Settings, db: AsyncDatabase[dict[str, Any]]) -> AsyncIterator[Api]:
+    """The app served over real HTTP, on the test's own database."""
+    counter = CommandCounter()
+    async with (
+        serve(create_app(settings, listeners=[counter])) as url,
+        httpx.AsyncClient(base_url=url, timeout=30) as http,
+    ):
         counter.reset()
         yield Api(url=url, http=http, commands=counter)
-    server.should_exit = True
-    await task

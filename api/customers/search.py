@@ -10,6 +10,7 @@ user's text is never a pattern or an operator (it is escaped).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from unidecode import unidecode
 
@@ -47,11 +48,13 @@ def query_words(search: str) -> list[str]:
     return words[:MAX_QUERY_WORDS]
 
 
-def search_filter(search: str) -> dict[str, object]:
+def search_filter(search: str) -> dict[str, Any]:
     words = query_words(search)
     if not words:
         return {}
-    clauses = [{"searchTerms": {"$regex": "^" + re.escape(word)}} for word in words]
+    clauses: list[dict[str, Any]] = [
+        {"searchTerms": {"$regex": "^" + re.escape(word)}} for word in words
+    ]
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 

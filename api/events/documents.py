@@ -32,7 +32,9 @@ def _check_keys(value: Any, depth: int, path: str) -> None:
                 raise ValueError(f"metadata key at {path} is not a string")
             # Such keys are operators or paths to MongoDB, never plain data.
             if key.startswith("$") or "." in key or not key:
-                raise ValueError(f"metadata key {key!r} at {path} is empty, starts with $ or has a dot")
+                raise ValueError(
+                    f"metadata key {key!r} at {path} is empty, starts with $ or has a dot"
+                )
             _check_keys(item, depth + 1, f"{path}.{key}")
     elif isinstance(value, list):
         for index, item in enumerate(value):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import strawberry
 from beanie import PydanticObjectId
@@ -49,7 +49,7 @@ class Event(relay.Node):
             type=doc.type,
             page=doc.page,
             timestamp=doc.timestamp,
-            metadata=doc.metadata,
+            metadata=cast(JSON, doc.metadata),
             _session_id=doc.session_id,
             _customer_id=doc.customer_id,
         )

@@ -10,6 +10,7 @@ import strawberry
 from beanie import PydanticObjectId
 from strawberry import relay
 
+from api.events.documents import EventType as EventKind
 from api.events.service import session_events
 from api.sessions import documents
 from api.sessions.service import SessionFilter
@@ -19,11 +20,10 @@ from schema.ids import object_id
 
 if TYPE_CHECKING:
     from schema.customers.types import Customer
-    from schema.events.types import Event, EventTypeEnum
+    from schema.events.types import Event
 
 CustomerType = Annotated["Customer", strawberry.lazy("schema.customers.types")]
 EventType = Annotated["Event", strawberry.lazy("schema.events.types")]
-EventTypeType = Annotated["EventTypeEnum", strawberry.lazy("schema.events.types")]
 
 
 @strawberry.input(description="Narrows a customer's sessions.")
@@ -101,7 +101,7 @@ class Session(relay.Node):
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
-        types: list[EventTypeType] | None = None,
+        types: list[EventKind] | None = None,
     ) -> Connection[EventType]:
         from schema.events.types import Event
 

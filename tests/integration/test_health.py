@@ -1,3 +1,9 @@
+import httpx
+
+from api.app import create_app
+from tests.conftest import serve, unreachable
+
+
 async def test_health_and_readiness(api):
     assert (await api.http.get("/healthz")).json() == {"status": "ok"}
     ready = await api.http.get("/readyz")
@@ -6,26 +12,22 @@ async def test_health_and_readiness(api):
 
 
 async def test_readyz_is_503_when_database_unreachable(settings):
-    import asyncio
-
-    import httpx
-    import uvicorn
-
-    from api.app import create_app
-    from infra.localdb import free_port
-
-    dead = settings.model_copy(
-        update={"mongodb_uri": f"mongodb://127.0.0.1:{free_port()}/", "mongodb_timeout_ms": 300}
-    )
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(dead), port=port, log_level="critical"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        await asyncio.sleep(0.01)
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+    async with (
+        serve(create_app(unreachable(settings))) as url,
+        httpx.AsyncClient(base_url=url) as http,
+    ):
         assert (await http.get("/healthz")).status_code == 200
         response = await http.get("/readyz")
         assert response.status_code == 503
         assert response.json()["status"] == "unavailable"
-    server.should_exit = True
-    await task
+
+
+async def test_graphiql_is_served_from_our_origin(api):
+    page = await api.http.get("/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert "https://" not in page.text and "http://" not in page.text
+    for name in ("react.js", "react-dom.js", "graphiql.js", "graphiql.css"):
+        asset = await api.http.get(f"/graphiql-assets/{name}")
+        assert asset.status_code == 200, name
+        assert len(asset.content) > 1000
+    assert (await api.http.get("/graphiql-assets/../../pyproject.toml")).status_code == 404

@@ -1,0 +1,64 @@
+# Two commands do all set-up on a fresh machine:
+#   make dev    install, start the local database, load demo data, serve API + GraphiQL
+#   make test   lint, types, SDL check, unit and integration tests (what CI runs)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+UV ?= $(shell command -v uv 2>/dev/null || echo "$(HOME)/.local/bin/uv")
+PORT ?= 8000
+DEMO_CUSTOMERS ?= 1000
+SCALE ?= 1.0
+
+.PHONY: dev test setup uv deps web-deps db db-stop seed serve lint types schema schema-check unit bench clean
+
+dev: setup db seed serve
+
+test: setup schema-check lint types unit
+
+uv:
+	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || python3 -m pip install --quiet --user uv
+
+deps: uv
+	@"$(UV)" sync --frozen --quiet
+
+web-deps:
+	@cd web && npm ci --no-audit --no-fund --loglevel=error
+
+setup: deps web-deps
+
+db: deps
+	@"$(UV)" run python -m infra.localdb start >/dev/null
+
+db-stop:
+	@"$(UV)" run python -m infra.localdb stop
+
+seed: db
+	@MONGODB_URI="$$("$(UV)" run python -m infra.localdb start)" \
+	  "$(UV)" run python -m api seed --customers $(DEMO_CUSTOMERS) --seed 1 --if-empty
+
+serve: db
+	@echo "API and GraphiQL on http://127.0.0.1:$(PORT)/graphql"
+	@MONGODB_URI="$$("$(UV)" run python -m infra.localdb start)" \
+	  "$(UV)" run python -m api serve --port $(PORT)
+
+lint: deps
+	"$(UV)" run ruff check .
+	"$(UV)" run ruff format --check .
+
+types: deps
+	"$(UV)" run mypy
+
+schema: deps
+	"$(UV)" run python -m schema.export
+
+schema-check: deps
+	"$(UV)" run python -m schema.export --check
+
+unit: deps
+	"$(UV)" run pytest
+
+bench: deps
+	"$(UV)" run python -m tests.benchmarks.run --scale $(SCALE)
+
+clean: db-stop
+	rm -rf .cache/localdb bench-output test-output

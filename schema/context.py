@@ -2,47 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, TypeVar
 
-from beanie import PydanticObjectId
+from beanie import Document, PydanticObjectId
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
-from api.customers.documents import Customer
-from api.customers.service import customers_by_ids
-from api.events.documents import Event
-from api.events.service import events_by_ids
-from api.sessions.documents import Session
-from api.sessions.service import sessions_by_ids
+from api.lookup import by_ids
 
-T = TypeVar("T")
+D = TypeVar("D", bound=Document)
 
 
-def _loader(
-    fetch: Callable[[list[PydanticObjectId]], Awaitable[dict[PydanticObjectId, T]]],
-) -> DataLoader[PydanticObjectId, T | None]:
-    async def load(keys: Sequence[PydanticObjectId]) -> list[T | None]:
-        found = await fetch(list(keys))
-        return [found.get(key) for key in keys]
-
-    return DataLoader(load_fn=load)
+async def _load(document: type[D], keys: Sequence[PydanticObjectId]) -> list[D | None]:
+    found = await by_ids(document, keys)
+    return [found.get(key) for key in keys]
 
 
 @dataclass
 class Loaders:
-    customer: DataLoader[PydanticObjectId, Customer | None] = field(
-        default_factory=lambda: _loader(customers_by_ids)
-    )
-    session: DataLoader[PydanticObjectId, Session | None] = field(
-        default_factory=lambda: _loader(sessions_by_ids)
-    )
-    event: DataLoader[PydanticObjectId, Event | None] = field(
-        default_factory=lambda: _loader(events_by_ids)
-    )
+    """One DataLoader per document type, made on first use in a request."""
+
+    _loaders: dict[type[Document], DataLoader[PydanticObjectId, Any]] = field(default_factory=dict)
+
+    def of(self, document: type[D]) -> DataLoader[PydanticObjectId, D | None]:
+        if document not in self._loaders:
+            self._loaders[document] = DataLoader(load_fn=partial(_load, document))
+        return self._loaders[document]
 
 
 @dataclass

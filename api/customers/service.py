@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from beanie import PydanticObjectId
-
 from api.customers.documents import Customer
 from api.customers.search import search_filter
 from api.errors import InputError
@@ -76,11 +74,6 @@ async def find_customers(
         window,
         scope="customers",
     )
-
-
-async def customers_by_ids(ids: list[PydanticObjectId]) -> dict[PydanticObjectId, Customer]:
-    found = await Customer.find({"_id": {"$in": ids}}).to_list()
-    return {customer.id: customer for customer in found if customer.id is not None}
 
 
 async def customer_by_distinct_id(distinct_id: str) -> Customer | None:

@@ -17,8 +17,3 @@ async def session_events(
     if types:
         query = {"$and": [query, {"type": {"$in": [kind.value for kind in types]}}]}
     return await paginate(Event, query, IN_TIME_ORDER, window, scope="session.events")
-
-
-async def events_by_ids(ids: list[PydanticObjectId]) -> dict[PydanticObjectId, Event]:
-    found = await Event.find({"_id": {"$in": ids}}).to_list()
-    return {event.id: event for event in found if event.id is not None}

@@ -30,8 +30,3 @@ async def customer_sessions(
         clauses.append({"device": {"$in": list(where.devices)}})
     query = clauses[0] if len(clauses) == 1 else {"$and": clauses}
     return await paginate(Session, query, NEWEST_FIRST, window, scope="customer.sessions")
-
-
-async def sessions_by_ids(ids: list[PydanticObjectId]) -> dict[PydanticObjectId, Session]:
-    found = await Session.find({"_id": {"$in": ids}}).to_list()
-    return {session.id: session for session in found if session.id is not None}

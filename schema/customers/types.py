@@ -15,9 +15,8 @@ from api.customers.service import CustomerFilter, CustomerOrderField
 from api.errors import InputError
 from api.sessions.service import SessionFilter, customer_sessions
 from schema.connections import Connection, to_connection, window
-from schema.context import Info
-from schema.ids import object_id
 from schema.inputs import OrderDirection, TimeRangeInput
+from schema.nodes import DocumentNode
 
 if TYPE_CHECKING:
     from schema.sessions.types import Session, SessionFilterInput
@@ -69,7 +68,9 @@ def _each(argument: str, values: Iterable[str] | None, check: Any) -> list[str]:
 
 
 @strawberry.type(description="A visitor of a tracked website, known by the site's own id.")
-class Customer(relay.Node):
+class Customer(DocumentNode, relay.Node):  # type: ignore[misc]  # relay.Node overloads resolve_nodes
+    document = documents.Customer
+
     id: relay.NodeID[str]
     database_id: str = strawberry.field(description="The id in the database (hex ObjectId).")
     distinct_id: str = strawberry.field(description="The website's own id of this visitor.")
@@ -94,15 +95,6 @@ class Customer(relay.Node):
             created_at=doc.created_at,
             last_seen_at=doc.last_seen_at,
         )
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Customer | None]:
-        found = await info.context.loaders.customer.load_many(
-            [object_id("id", node_id) for node_id in node_ids]
-        )
-        return [cls.from_document(doc) if doc else None for doc in found]
 
     @strawberry.field(description="The customer's sessions, newest first.")
     async def sessions(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, cast
 
@@ -11,9 +10,11 @@ from beanie import PydanticObjectId
 from strawberry import relay
 from strawberry.scalars import JSON
 
+from api.customers.documents import Customer as CustomerDocument
 from api.events import documents
+from api.sessions.documents import Session as SessionDocument
 from schema.context import Info
-from schema.ids import object_id
+from schema.nodes import DocumentNode
 
 if TYPE_CHECKING:
     from schema.customers.types import Customer
@@ -28,7 +29,9 @@ EventTypeEnum = strawberry.enum(
 
 
 @strawberry.type(description="One thing a customer did, inside a session.")
-class Event(relay.Node):
+class Event(DocumentNode, relay.Node):  # type: ignore[misc]  # relay.Node overloads resolve_nodes
+    document = documents.Event
+
     id: relay.NodeID[str]
     database_id: str
     type: EventTypeEnum  # type: ignore[valid-type]
@@ -54,25 +57,16 @@ class Event(relay.Node):
             _customer_id=doc.customer_id,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Event | None]:
-        found = await info.context.loaders.event.load_many(
-            [object_id("id", node_id) for node_id in node_ids]
-        )
-        return [cls.from_document(doc) if doc else None for doc in found]
-
     @strawberry.field
     async def session(self, info: Info) -> SessionType | None:
         from schema.sessions.types import Session
 
-        doc = await info.context.loaders.session.load(self._session_id)
+        doc = await info.context.loaders.of(SessionDocument).load(self._session_id)
         return Session.from_document(doc) if doc else None
 
     @strawberry.field
     async def customer(self, info: Info) -> CustomerType | None:
         from schema.customers.types import Customer
 
-        doc = await info.context.loaders.customer.load(self._customer_id)
+        doc = await info.context.loaders.of(CustomerDocument).load(self._customer_id)
         return Customer.from_document(doc) if doc else None

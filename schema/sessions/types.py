@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,13 +9,14 @@ import strawberry
 from beanie import PydanticObjectId
 from strawberry import relay
 
+from api.customers.documents import Customer as CustomerDocument
 from api.events.documents import EventType as EventKind
 from api.events.service import session_events
 from api.sessions import documents
 from api.sessions.service import SessionFilter
 from schema.connections import Connection, to_connection, window
 from schema.context import Info
-from schema.ids import object_id
+from schema.nodes import DocumentNode
 
 if TYPE_CHECKING:
     from schema.customers.types import Customer
@@ -44,7 +44,9 @@ class SessionFilterInput:
 
 
 @strawberry.type(description="One visit of a customer: from its first event to its last.")
-class Session(relay.Node):
+class Session(DocumentNode, relay.Node):  # type: ignore[misc]  # relay.Node overloads resolve_nodes
+    document = documents.Session
+
     id: relay.NodeID[str]
     database_id: str
     start_time: datetime
@@ -68,15 +70,6 @@ class Session(relay.Node):
             _customer_id=doc.customer_id,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Session | None]:
-        found = await info.context.loaders.session.load_many(
-            [object_id("id", node_id) for node_id in node_ids]
-        )
-        return [cls.from_document(doc) if doc else None for doc in found]
-
     @strawberry.field(description="True while the session has no end time.")
     def active(self) -> bool:
         return self.end_time is None
@@ -91,7 +84,7 @@ class Session(relay.Node):
     async def customer(self, info: Info) -> CustomerType | None:
         from schema.customers.types import Customer
 
-        doc = await info.context.loaders.customer.load(self._customer_id)
+        doc = await info.context.loaders.of(CustomerDocument).load(self._customer_id)
         return Customer.from_document(doc) if doc else None
 
     @strawberry.field(description="The session's events in the order they happened.")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from api.customers.documents import Customer
-from tests.factories import insert_customers, insert_sessions
+from tests.factories import BASE, insert_customers, insert_sessions
 
 PAGE = """
 query Page($first: Int, $after: String, $last: Int, $before: String, $order: CustomerOrder,
@@ -32,7 +34,8 @@ def expected_order(customers: list[Customer], attr: str, descending: bool) -> li
 
 
 async def walk(api, order, size, forward=True):
-    seen, cursor, pages = [], None, 0
+    seen: list[str] = []
+    cursor, pages = None, 0
     while True:
         variables = {"order": order}
         if forward:
@@ -106,18 +109,33 @@ async def test_page_after_last_item_is_empty_but_has_previous(api):
 
 async def test_paging_forward_sees_each_once_while_inserting(api):
     await insert_customers(12)
-    seen, cursor = [], None
-    for round_ in range(10):
+    seen: list[str] = []
+    cursor = None
+    behind, ahead = set(), set()
+    for round_ in range(20):
         conn = (await api.data(PAGE, first=4, after=cursor))["customers"]
         seen.extend(edge["node"]["databaseId"] for edge in conn["edges"])
-        # New customers arrive between pages, before and after the cursor.
-        await Customer(distinctId=f"new-{round_}", name=f"Late {round_}").insert()
+        # New customers arrive between pages: newest ones land before the
+        # cursor (not visited), old ones after it (visited once, at the end).
+        newest = Customer(distinctId=f"new-{round_}", name=f"Late {round_}")
+        oldest = Customer(
+            distinctId=f"old-{round_}",
+            name=f"Old {round_}",
+            createdAt=BASE - timedelta(days=round_ + 1),
+        )
+        await newest.insert()
+        await oldest.insert()
+        behind.add(str(newest.id))
+        ahead.add(str(oldest.id))
         if not conn["pageInfo"]["hasNextPage"]:
             break
         cursor = conn["pageInfo"]["endCursor"]
     assert len(seen) == len(set(seen))
     original = {str(c.id) for c in await Customer.find({"distinctId": {"$regex": "^d-"}}).to_list()}
     assert original <= set(seen)
+    assert not behind & set(seen)
+    # Every old customer inserted before the walk reached the end was visited.
+    assert ahead - set(seen) <= {str(oldest.id)}
 
 
 async def test_cursor_from_another_query_is_rejected(api):

@@ -30,6 +30,7 @@ def serve(args: argparse.Namespace) -> int:
         port=args.port or settings.port,
         reload=args.reload,
         log_level=settings.log_level.value.lower(),
+        log_config=None,  # keep our JSON logging (api.logs) for uvicorn too
     )
     return 0
 

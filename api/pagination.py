@@ -21,6 +21,7 @@ from beanie import Document, SortDirection
 from bson import ObjectId, json_util
 
 from api.errors import InputError
+from api.filters import all_of
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -124,13 +125,6 @@ def _beyond(
     }
 
 
-def _all(*clauses: dict[str, Any]) -> dict[str, Any]:
-    parts = [clause for clause in clauses if clause]
-    if not parts:
-        return {}
-    return parts[0] if len(parts) == 1 else {"$and": parts}
-
-
 @dataclass
 class Page(Generic[D]):
     items: list[D]
@@ -174,14 +168,14 @@ async def paginate(
     size = window.first if forward else window.last
     if size is None:
         size = DEFAULT_PAGE_SIZE
-    bounds = _all(
+    bounds = all_of(
         _beyond(ordering, *after, forward=True, inclusive=False) if after else {},
         _beyond(ordering, *before, forward=False, inclusive=False) if before else {},
     )
     rows: list[D] = []
     if size:
         rows = await (
-            document.find(_all(query, bounds))
+            document.find(all_of(query, bounds))
             .sort(ordering.mongo_sort(reverse=not forward))
             .limit(size + 1)
             .to_list()
@@ -197,7 +191,7 @@ async def paginate(
             return False
         far_side = _beyond(ordering, *key, forward=ahead, inclusive=True)
         collection = document.get_pymongo_collection()
-        return await collection.find_one(_all(query, far_side), {"_id": 1}) is not None
+        return await collection.find_one(all_of(query, far_side), {"_id": 1}) is not None
 
     async def total() -> int:
         return await document.find(query).count()

@@ -1,9 +1,10 @@
 """A MongoDB-compatible server on 127.0.0.1 for local runs and tests.
 
 Order of preference: ``MONGODB_URI`` if set (nothing is started), else ``mongod``
-if it is on PATH, else FerretDB 1.24 with its SQLite backend, built once with
-``go install`` into ``.cache/bin``. Starting is idempotent: a running server
-recorded in the data folder is reused. Usage::
+if it is on PATH, else FerretDB 1.24 built once into ``.cache/bin``, storing
+its data in a private PostgreSQL cluster when PostgreSQL is installed (see
+``infra/postgres.py`` for why) and in SQLite files otherwise. Starting is
+idempotent: a running server recorded in the data folder is reused. Usage::
 
     python -m infra.localdb start   # prints the URI
     python -m infra.localdb stop
@@ -28,6 +29,9 @@ from pathlib import Path
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 
+from infra import postgres
+from infra.postgres import Cluster
+
 ROOT = Path(__file__).resolve().parent.parent
 CACHE_BIN = ROOT / ".cache" / "bin"
 DEV_DATA = ROOT / ".cache" / "localdb"
@@ -40,6 +44,13 @@ FERRETDB_VERSION = "v1.24.2"
 class Server:
     uri: str
     pid: int | None  # None when we did not start it
+    postgres: Cluster | None = None  # FerretDB's storage, when it uses PostgreSQL
+
+    def stop(self) -> None:
+        if self.pid:
+            terminate(self.pid)
+        if self.postgres:
+            self.postgres.stop()
 
 
 def free_port() -> int:
@@ -104,20 +115,25 @@ def ferretdb_binary() -> Path:
     return binary
 
 
-def server_command(data_dir: Path, port: int) -> list[str]:
-    mongod = shutil.which("mongod")
-    if mongod:
-        db_path = data_dir / "mongod"
-        db_path.mkdir(parents=True, exist_ok=True)
-        return [mongod, "--dbpath", str(db_path), "--bind_ip", "127.0.0.1", "--port", str(port)]
-    sqlite_dir = data_dir / "sqlite"
+def backend() -> str:
+    """mongod when installed, else FerretDB on PostgreSQL when installed, else
+    FerretDB on SQLite; ``FERRETDB_BACKEND=sqlite|postgresql`` chooses for FerretDB."""
+    if shutil.which("mongod"):
+        return "mongod"
+    wanted = os.environ.get("FERRETDB_BACKEND", "")
+    if wanted not in ("", "sqlite", "postgresql"):
+        raise SystemExit(f"FERRETDB_BACKEND={wanted!r}: use sqlite or postgresql")
+    if wanted == "sqlite" or (not wanted and postgres.bin_dir() is None):
+        return "sqlite"
+    return "postgresql"
+
+
+def ferretdb_command(data_dir: Path, port: int, storage: list[str]) -> list[str]:
     state_dir = data_dir / "state"
-    sqlite_dir.mkdir(parents=True, exist_ok=True)
     state_dir.mkdir(parents=True, exist_ok=True)
     return [
         str(ferretdb_binary()),
-        "--handler=sqlite",
-        f"--sqlite-url=file:{sqlite_dir}/",
+        *storage,
         f"--listen-addr=127.0.0.1:{port}",
         # Its defaults report to a public beacon, bind port 8088 and write state
         # into the current folder.
@@ -128,26 +144,49 @@ def server_command(data_dir: Path, port: int) -> list[str]:
     ]
 
 
+def server_command(data_dir: Path, port: int) -> tuple[list[str], Cluster | None]:
+    kind = backend()
+    if kind == "mongod":
+        db_path = data_dir / "mongod"
+        db_path.mkdir(parents=True, exist_ok=True)
+        mongod = str(shutil.which("mongod"))
+        command = [mongod, "--dbpath", str(db_path), "--bind_ip", "127.0.0.1", "--port", str(port)]
+        return command, None
+    if kind == "postgresql":
+        cluster = postgres.create(data_dir / "postgres", free_port())
+        if cluster is not None:
+            cluster.start()
+            storage = ["--handler=postgresql", f"--postgresql-url={cluster.url}"]
+            return ferretdb_command(data_dir, port, storage), cluster
+        print("PostgreSQL cannot run here; FerretDB uses SQLite", file=sys.stderr)
+    sqlite_dir = data_dir / "sqlite"
+    sqlite_dir.mkdir(parents=True, exist_ok=True)
+    storage = ["--handler=sqlite", f"--sqlite-url=file:{sqlite_dir}/"]
+    return ferretdb_command(data_dir, port, storage), None
+
+
 def spawn(data_dir: Path, port: int, timeout: float = 30.0) -> Server:
-    """Start a fresh server process in ``data_dir`` and wait until it answers."""
+    """Start a fresh server in ``data_dir`` and wait until it answers."""
     data_dir.mkdir(parents=True, exist_ok=True)
+    command, cluster = server_command(data_dir, port)
     log = (data_dir / "server.log").open("ab")
     process = subprocess.Popen(
-        server_command(data_dir, port),
+        command,
         stdout=log,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
         start_new_session=True,  # outlives `make dev` being interrupted
     )
-    uri = f"mongodb://127.0.0.1:{port}/"
+    server = Server(uri=f"mongodb://127.0.0.1:{port}/", pid=process.pid, postgres=cluster)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
+            server.stop()
             raise SystemExit(f"database server exited early; see {data_dir / 'server.log'}")
-        if ping(uri):
-            return Server(uri=uri, pid=process.pid)
+        if ping(server.uri):
+            return server
         time.sleep(0.2)
-    process.kill()
+    server.stop()
     raise SystemExit(f"database server did not answer within {timeout:.0f} s")
 
 
@@ -169,8 +208,8 @@ def terminate(pid: int, timeout: float = 10.0) -> None:
     os.kill(pid, signal.SIGKILL)
 
 
-def _pid_file(data_dir: Path) -> Path:
-    return data_dir / "server.pid"
+def _state_file(data_dir: Path) -> Path:
+    return data_dir / "server.json"
 
 
 def _alive(pid: int) -> bool:
@@ -181,32 +220,57 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _save(data_dir: Path, server: Server) -> None:
+    cluster = server.postgres
+    state = {
+        "uri": server.uri,
+        "pid": server.pid,
+        "postgres": None
+        if cluster is None
+        else {"data": str(cluster.data), "port": cluster.port, "bin": str(cluster.bin)},
+    }
+    _state_file(data_dir).write_text(json.dumps(state))
+
+
+def _load(data_dir: Path) -> Server | None:
+    path = _state_file(data_dir)
+    if not path.exists():
+        return None
+    state = json.loads(path.read_text())
+    cluster = state.get("postgres")
+    return Server(
+        uri=state["uri"],
+        pid=state.get("pid"),
+        postgres=None
+        if cluster is None
+        else Cluster(data=Path(cluster["data"]), port=cluster["port"], bin=Path(cluster["bin"])),
+    )
+
+
 def start(data_dir: Path = DEV_DATA, port: int = DEV_PORT) -> Server:
     """The development server: MONGODB_URI, or a server kept running across calls."""
     if os.environ.get("MONGODB_URI"):
         return Server(uri=os.environ["MONGODB_URI"], pid=None)
-    pid_file = _pid_file(data_dir)
+    previous = _load(data_dir)
+    if previous is not None:
+        if previous.pid and _alive(previous.pid) and ping(previous.uri, timeout_ms=2000):
+            return previous
+        previous.stop()  # half of it may still run, such as PostgreSQL
+        _state_file(data_dir).unlink()
     uri = f"mongodb://127.0.0.1:{port}/"
-    if pid_file.exists():
-        pid = int(pid_file.read_text().strip() or 0)
-        if pid and _alive(pid) and ping(uri, timeout_ms=2000):
-            return Server(uri=uri, pid=pid)
-        pid_file.unlink()
     if ping(uri):
         raise SystemExit(f"port {port} already has a server this runner did not start")
     server = spawn(data_dir, port)
-    pid_file.write_text(str(server.pid))
+    _save(data_dir, server)
     return server
 
 
 def stop(data_dir: Path = DEV_DATA) -> bool:
-    pid_file = _pid_file(data_dir)
-    if not pid_file.exists():
+    server = _load(data_dir)
+    if server is None:
         return False
-    pid = int(pid_file.read_text().strip() or 0)
-    if pid:
-        terminate(pid)
-    pid_file.unlink()
+    server.stop()
+    _state_file(data_dir).unlink()
     return True
 
 

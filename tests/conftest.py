@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import tempfile
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -35,15 +38,19 @@ _HOUSEKEEPING = {"hello", "isMaster", "ismaster", "ping", "buildInfo", "buildinf
 
 
 @pytest.fixture(scope="session")
-def mongo_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def mongo_uri() -> Iterator[str]:
     """MONGODB_URI when set (CI with a MongoDB service), else a private server."""
     if os.environ.get("MONGODB_URI"):
         yield os.environ["MONGODB_URI"]
         return
-    server = localdb.spawn(tmp_path_factory.mktemp("db"), localdb.free_port())
+    # Not under pytest's own temporary folder: that one is private to root, and
+    # PostgreSQL (FerretDB's storage) runs as its own user.
+    folder = Path(tempfile.mkdtemp(prefix="tracking-test-db-"))
+    folder.chmod(0o755)
+    server = localdb.spawn(folder, localdb.free_port())
     yield server.uri
-    assert server.pid is not None
-    localdb.terminate(server.pid)
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

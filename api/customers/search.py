@@ -14,6 +14,8 @@ from typing import Any
 
 from unidecode import unidecode
 
+from api.filters import all_of
+
 _WORD_SPLIT = re.compile(r"[^0-9a-z]+")
 # A 10 kB search string is legal input but only its first words can matter.
 MAX_QUERY_WORDS = 8
@@ -55,7 +57,7 @@ def search_filter(search: str) -> dict[str, Any]:
     clauses: list[dict[str, Any]] = [
         {"searchTerms": {"$regex": "^" + re.escape(word)}} for word in words
     ]
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+    return all_of(*clauses)
 
 
 def sort_name(name: str) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from api.customers.documents import Customer
 from api.customers.search import search_filter
 from api.errors import InputError
+from api.filters import all_of
 from api.pagination import Ordering, Page, Window, paginate
 from api.timerange import TimeRange
 
@@ -42,9 +43,7 @@ class CustomerFilter:
 def customer_query(search: str | None, where: CustomerFilter) -> dict[str, Any]:
     clauses: list[dict[str, Any]] = []
     if search:
-        clause = search_filter(search)
-        if clause:
-            clauses.append(clause)
+        clauses.append(search_filter(search))
     if where.countries:
         clauses.append({"country": {"$in": [code.upper() for code in where.countries]}})
     if where.languages:
@@ -53,9 +52,7 @@ def customer_query(search: str | None, where: CustomerFilter) -> dict[str, Any]:
         clauses.append(where.created.mongo("createdAt"))
     if where.last_seen:
         clauses.append(where.last_seen.mongo("lastSeenAt"))
-    if not clauses:
-        return {}
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+    return all_of(*clauses)
 
 
 async def find_customers(

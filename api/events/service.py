@@ -5,6 +5,7 @@ from __future__ import annotations
 from beanie import PydanticObjectId
 
 from api.events.documents import Event, EventType
+from api.filters import all_of
 from api.pagination import Ordering, Page, Window, paginate
 
 IN_TIME_ORDER = Ordering(field="timestamp", attr="timestamp", kind="date", descending=False)
@@ -15,5 +16,5 @@ async def session_events(
 ) -> Page[Event]:
     query: dict[str, object] = {"sessionId": session_id}
     if types:
-        query = {"$and": [query, {"type": {"$in": [kind.value for kind in types]}}]}
+        query = all_of(query, {"type": {"$in": [kind.value for kind in types]}})
     return await paginate(Event, query, IN_TIME_ORDER, window, scope="session.events")

@@ -7,6 +7,7 @@ from typing import Any
 
 from beanie import PydanticObjectId
 
+from api.filters import all_of
 from api.pagination import Ordering, Page, Window, paginate
 from api.sessions.documents import Session
 from api.timerange import TimeRange
@@ -28,5 +29,6 @@ async def customer_sessions(
         clauses.append(where.started.mongo("startTime"))
     if where.devices:
         clauses.append({"device": {"$in": list(where.devices)}})
-    query = clauses[0] if len(clauses) == 1 else {"$and": clauses}
-    return await paginate(Session, query, NEWEST_FIRST, window, scope="customer.sessions")
+    return await paginate(
+        Session, all_of(*clauses), NEWEST_FIRST, window, scope="customer.sessions"
+    )

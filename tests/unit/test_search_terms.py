@@ -21,7 +21,10 @@ def test_filter_escapes_the_user_text():
     assert search_filter(".*") == {"searchTerms": {"$regex": "^\\.\\*"}}
     assert search_filter("") == {}
     both = search_filter("a b")
-    assert both == {"$and": [{"searchTerms": {"$regex": "^a"}}, {"searchTerms": {"$regex": "^b"}}]}
+    assert both == {
+        "searchTerms": {"$regex": "^a"},
+        "$and": [{"searchTerms": {"$regex": "^b"}}],
+    }
 
 
 def test_sort_name_ignores_case_and_accents():

@@ -16,8 +16,9 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
-from api import graphiql
+from api import graphiql, web
 from api.db import Database
+from api.ingestion import http as ingestion_http
 from api.settings import Settings, Stage
 from schema import schema
 from schema.context import Context
@@ -36,7 +37,7 @@ UNAVAILABLE = {
 
 class GraphQLApp(GraphQL[Context, None]):
     async def get_context(self, request: Any, response: Any) -> Context:
-        return Context(request=request, response=response)
+        return Context(settings=request.app.state.settings, request=request, response=response)
 
     async def render_graphql_ide(self, request: Any) -> HTMLResponse:
         return graphiql.page()
@@ -95,6 +96,8 @@ def create_app(settings: Settings, listeners: Sequence[CommandListener] = ()) ->
         Route("/readyz", readyz),
         Route("/graphql", DatabaseGuard(database, graphql_app), methods=["GET", "POST"]),
         *graphiql.routes,
+        *ingestion_http.routes,
+        *web.routes,
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings

@@ -10,9 +10,12 @@ from typing import Any
 
 from beanie import Document, init_beanie
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError, OperationFailure, PyMongoError
 from pymongo.monitoring import CommandListener
 
+from api.analytics.documents import AnalyticsHour
 from api.customers.documents import Customer
 from api.events.documents import Event
 from api.sessions.documents import Session
@@ -20,7 +23,30 @@ from api.settings import Settings
 
 log = logging.getLogger("api.db")
 
-DOCUMENT_MODELS: list[type[Document]] = [Customer, Session, Event]
+DOCUMENT_MODELS: list[type[Document]] = [Customer, Session, Event, AnalyticsHour]
+
+
+def is_duplicate_key(error: PyMongoError) -> bool:
+    """A unique index refused a write. MongoDB says so with code 11000; FerretDB
+    on PostgreSQL reports some of these (in updates) as an internal error."""
+    return isinstance(error, DuplicateKeyError) or (
+        isinstance(error, OperationFailure) and "duplicate key" in str(error)
+    )
+
+
+async def upsert_one(
+    collection: AsyncCollection[dict[str, Any]], query: dict[str, Any], update: dict[str, Any]
+) -> None:
+    """An upsert that survives a concurrent upsert of the same document: the
+    loser of the race gets a duplicate key and, retried, updates the winner's.
+    (One command per document: FerretDB stalls on concurrent multi-document
+    upsert batches.)"""
+    try:
+        await collection.update_one(query, update, upsert=True)
+    except PyMongoError as error:
+        if not is_duplicate_key(error):
+            raise
+        await collection.update_one(query, update, upsert=True)
 
 
 def make_client(

@@ -19,6 +19,7 @@ import random
 import re
 import struct
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -40,11 +41,13 @@ from rich.progress import (
 )
 from unidecode import unidecode
 
+from api.analytics.hours import rebuild
 from api.customers.documents import email_key
 from api.customers.search import customer_terms, sort_name
 from api.db import init_documents, make_client
-from api.events.documents import EventType
+from api.events.documents import EventType, event_object_id
 from api.settings import Settings
+from api.timeutil import hour_key
 
 Doc = dict[str, Any]
 Batch = tuple[list[Doc], list[Doc], list[Doc]]
@@ -553,15 +556,19 @@ class _Generator:
             device = preferred if rng.random() < 0.8 else rng.choices(DEVICES, DEVICE_WEIGHTS)[0]
             for (kind, page, metadata), offset in zip(visit.steps, visit.offsets, strict=True):
                 moment = start + offset
+                event_id = str(uuid.UUID(bytes=rng.randbytes(16), version=4))
+                timestamp = _dt(moment)
                 event_docs.append(
                     {
-                        "_id": _oid(rng, moment),
+                        "_id": event_object_id(event_id),
                         "sessionId": session_id,
                         "customerId": customer_id,
                         "type": kind,
                         "page": page,
-                        "timestamp": _dt(moment),
+                        "timestamp": timestamp,
                         "metadata": metadata,
+                        "eventId": event_id,
+                        "hour": hour_key(timestamp),
                     }
                 )
             session_docs.append(
@@ -573,6 +580,9 @@ class _Generator:
                     "device": device,
                     "country": country,
                     "eventCount": len(visit.steps),
+                    "eventTypes": sorted({kind for kind, _, _ in visit.steps}),
+                    "clientSessionId": None,
+                    "startHour": hour_key(_dt(start)),
                 }
             )
             last_seen = max(last_seen, start if end is None else end)
@@ -713,6 +723,10 @@ async def run(settings: Settings, customers: int, seed: int, if_empty: bool) -> 
             f"{stats.events:,} events into {name!r} in {stats.seconds:.1f} s "
             f"({rate:,.0f} docs/s)"
         )
+        # Seeding writes raw documents, bypassing ingestion: compute the hourly
+        # analytics from them once.
+        hours = await rebuild()
+        print(f"computed analytics for {hours:,} hours")
         return 0
     finally:
         await client.close()

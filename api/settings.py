@@ -8,6 +8,8 @@ from functools import lru_cache
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from api.events.documents import METADATA_MAX_BYTES, METADATA_MAX_DEPTH
+
 
 class Stage(StrEnum):
     DEV = "dev"
@@ -33,6 +35,21 @@ class Settings(BaseSettings):
     # Fail fast when the database is away instead of hanging a request for 30 s.
     mongodb_timeout_ms: int = Field(default=5000, ge=100, le=60000)
 
+    # Ingestion limits (docs/ingestion.md).
+    ingest_max_batch: int = Field(default=500, ge=1, le=5000)
+    ingest_max_page_length: int = Field(default=2048, ge=16, le=2048)
+    ingest_max_metadata_bytes: int = Field(default=8192, ge=256, le=METADATA_MAX_BYTES)
+    ingest_max_metadata_depth: int = Field(default=5, ge=1, le=METADATA_MAX_DEPTH)
+    ingest_max_future_hours: int = Field(default=24, ge=0, le=24 * 7)
+    retention_days: int = Field(default=730, ge=1, le=3650)
+    session_gap_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # Origins (scheme://host[:port]) of the tracked websites allowed to send
+    # events from a browser; comma-separated, "*" for any.
+    track_origins: str = ""
+
+    # Analytics.
+    analytics_max_span_days: int = Field(default=366, ge=1, le=3660)
+
     @field_validator("mongodb_uri")
     @classmethod
     def _uri_scheme(cls, value: str) -> str:
@@ -51,6 +68,10 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        return [origin.strip() for origin in self.track_origins.split(",") if origin.strip()]
 
 
 class ConfigError(Exception):

@@ -8,6 +8,7 @@ import strawberry
 from graphql import GraphQLError
 
 from schema.errors import ErrorCodes
+from schema.ingestion.types import Mutation
 from schema.query import Query
 
 
@@ -17,4 +18,4 @@ class Schema(strawberry.Schema):
         return None
 
 
-schema = Schema(query=Query, extensions=[ErrorCodes])
+schema = Schema(query=Query, mutation=Mutation, extensions=[ErrorCodes])

@@ -14,6 +14,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
 from api.lookup import by_ids
+from api.settings import Settings
 
 D = TypeVar("D", bound=Document)
 
@@ -37,6 +38,7 @@ class Loaders:
 
 @dataclass
 class Context:
+    settings: Settings
     request: Request | None = None
     response: Response | None = None
     loaders: Loaders = field(default_factory=Loaders)

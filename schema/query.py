@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 
 import strawberry
+from beanie import PydanticObjectId
 from strawberry import relay
 
+from api.analytics.service import report
 from api.customers.service import CustomerFilter, customer_by_distinct_id, find_customers
 from api.errors import InputError
+from schema.analytics.types import Analytics, AnalyticsRangeInput, Granularity
 from schema.connections import Connection, to_connection, window
 from schema.context import Info
 from schema.customers.types import Customer, CustomerFilterInput, CustomerOrder
@@ -88,6 +91,33 @@ class Query:
             window(first, after, last, before),
         )
         return to_connection(page, Customer.from_document)
+
+    @strawberry.field(
+        description=(
+            "Figures of a time range [from, to): everyone's, or one customer's with the "
+            "average customer beside them. Buckets of timeSeries follow timeZone."
+        )
+    )
+    async def analytics(
+        self,
+        info: Info,
+        range: AnalyticsRangeInput,
+        customer_id: strawberry.ID | None = None,
+        time_zone: str = "UTC",
+        granularity: Granularity = Granularity.DAY,
+    ) -> Analytics:
+        customer = None
+        if customer_id is not None:
+            customer = _node_type("customerId", customer_id, "Customer")[1]
+        found = await report(
+            range.from_,
+            range.to,
+            info.context.settings.analytics_max_span_days,
+            customer_id=PydanticObjectId(customer) if customer else None,
+            time_zone=time_zone,
+            granularity=granularity.domain(),
+        )
+        return Analytics.from_report(found, time_zone)
 
     @strawberry.field(description="A customer by global id; null when unknown.")
     async def customer(self, info: Info, id: strawberry.ID) -> Customer | None:

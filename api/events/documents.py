@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
 from beanie import Document, PydanticObjectId
-from pydantic import AfterValidator, Field
+from bson import ObjectId
+from pydantic import AfterValidator, Field, model_validator
 from pymongo import ASCENDING, IndexModel
 
-METADATA_MAX_BYTES = 8 * 1024
-METADATA_MAX_DEPTH = 5
+from api.timeutil import hour_key
+
+# Absolute caps; ingestion applies its configured (lower or equal) limits first.
+METADATA_MAX_BYTES = 64 * 1024
+METADATA_MAX_DEPTH = 10
 
 
 class EventType(StrEnum):
@@ -23,9 +28,9 @@ class EventType(StrEnum):
     CHECKOUT = "checkout"
 
 
-def _check_keys(value: Any, depth: int, path: str) -> None:
-    if depth > METADATA_MAX_DEPTH:
-        raise ValueError(f"metadata nests deeper than {METADATA_MAX_DEPTH} levels at {path}")
+def _check_keys(value: Any, depth: int, path: str, max_depth: int) -> None:
+    if depth > max_depth:
+        raise ValueError(f"metadata nests deeper than {max_depth} levels at {path}")
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
@@ -35,21 +40,31 @@ def _check_keys(value: Any, depth: int, path: str) -> None:
                 raise ValueError(
                     f"metadata key {key!r} at {path} is empty, starts with $ or has a dot"
                 )
-            _check_keys(item, depth + 1, f"{path}.{key}")
+            _check_keys(item, depth + 1, f"{path}.{key}", max_depth)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _check_keys(item, depth + 1, f"{path}[{index}]")
+            _check_keys(item, depth + 1, f"{path}[{index}]", max_depth)
 
 
-def check_metadata(value: dict[str, Any]) -> dict[str, Any]:
-    _check_keys(value, 1, "metadata")
+def check_metadata(
+    value: dict[str, Any],
+    max_bytes: int = METADATA_MAX_BYTES,
+    max_depth: int = METADATA_MAX_DEPTH,
+) -> dict[str, Any]:
+    _check_keys(value, 1, "metadata", max_depth)
     size = len(json.dumps(value, default=str).encode())
-    if size > METADATA_MAX_BYTES:
-        raise ValueError(f"metadata is {size} bytes, more than {METADATA_MAX_BYTES}")
+    if size > max_bytes:
+        raise ValueError(f"metadata is {size} bytes, more than {max_bytes}")
     return value
 
 
 Metadata = Annotated[dict[str, Any], AfterValidator(check_metadata)]
+
+
+def event_object_id(event_id: str) -> ObjectId:
+    """The stored id of a client's event id: the same id every time it is sent,
+    so a second insert of the same event is a duplicate key, on any server."""
+    return ObjectId(hashlib.sha256(event_id.encode()).digest()[:12])
 
 
 class Event(Document):
@@ -60,6 +75,15 @@ class Event(Document):
     page: str = Field(min_length=1, max_length=2048)
     timestamp: datetime
     metadata: Metadata = Field(default_factory=dict)
+    # The client's id of the event, when it came through ingestion.
+    event_id: str | None = Field(alias="eventId", default=None, max_length=100)
+    # Derived: the UTC hour, so that an hour's events are an equality match.
+    hour: str = ""
+
+    @model_validator(mode="after")
+    def _derive(self) -> Event:
+        self.hour = hour_key(self.timestamp)
+        return self
 
     class Settings:
         name = "events"
@@ -73,4 +97,5 @@ class Event(Document):
                 [("customerId", ASCENDING), ("timestamp", ASCENDING)], name="customerId_timestamp"
             ),
             IndexModel([("timestamp", ASCENDING)], name="timestamp"),
+            IndexModel([("hour", ASCENDING)], name="hour"),
         ]

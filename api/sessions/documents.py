@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from beanie import Document, PydanticObjectId
-from pydantic import Field
+from pydantic import Field, model_validator
 from pymongo import ASCENDING, DESCENDING, IndexModel
+
+from api.timeutil import hour_key
 
 
 class Session(Document):
@@ -19,12 +21,17 @@ class Session(Document):
     # sessions never need a join.
     country: str | None = None
     event_count: int = Field(alias="eventCount", default=0, ge=0)
+    # The types of its events, for funnels: a set kept with $addToSet.
+    event_types: list[str] = Field(alias="eventTypes", default_factory=list)
+    # The client's own session id, when it sent one.
+    client_session_id: str | None = Field(alias="clientSessionId", default=None, max_length=200)
+    # Derived: the UTC hour it started in, so that an hour's sessions are an equality match.
+    start_hour: str = Field(alias="startHour", default="")
 
-    @property
-    def duration_seconds(self) -> float | None:
-        if self.end_time is None:
-            return None
-        return (self.end_time - self.start_time).total_seconds()
+    @model_validator(mode="after")
+    def _derive(self) -> Session:
+        self.start_hour = hour_key(self.start_time)
+        return self
 
     class Settings:
         name = "sessions"
@@ -35,4 +42,5 @@ class Session(Document):
                 name="customerId_startTime_id",
             ),
             IndexModel([("startTime", DESCENDING), ("_id", DESCENDING)], name="startTime_id"),
+            IndexModel([("startHour", ASCENDING)], name="startHour"),
         ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from beanie import PydanticObjectId
@@ -32,3 +33,8 @@ async def customer_sessions(
     return await paginate(
         Session, all_of(*clauses), NEWEST_FIRST, window, scope="customer.sessions"
     )
+
+
+def is_active(last_event_at: datetime | None, now: datetime, gap: timedelta) -> bool:
+    """Active while no end is known, or until ``gap`` has passed since the last event."""
+    return last_event_at is None or now - last_event_at < gap

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -13,7 +13,7 @@ from api.customers.documents import Customer as CustomerDocument
 from api.events.documents import EventType as EventKind
 from api.events.service import session_events
 from api.sessions import documents
-from api.sessions.service import SessionFilter
+from api.sessions.service import SessionFilter, is_active
 from schema.connections import Connection, to_connection, window
 from schema.context import Info
 from schema.nodes import DocumentNode
@@ -50,10 +50,11 @@ class Session(DocumentNode, relay.Node):  # type: ignore[misc]  # relay.Node ove
     id: relay.NodeID[str]
     database_id: str
     start_time: datetime
-    end_time: datetime | None = strawberry.field(description="Null while the session is active.")
+    last_event_at: datetime | None = strawberry.field(description="When its latest event happened.")
     device: str
     country: str | None = strawberry.field(description="The customer's country, copied.")
     event_count: int
+    event_types: list[str] = strawberry.field(description="The types of its events (a set).")
     _customer_id: strawberry.Private[PydanticObjectId]
 
     @classmethod
@@ -63,22 +64,33 @@ class Session(DocumentNode, relay.Node):  # type: ignore[misc]  # relay.Node ove
             id=ident,
             database_id=ident,
             start_time=doc.start_time,
-            end_time=doc.end_time,
+            last_event_at=doc.end_time,
             device=doc.device,
             country=doc.country,
             event_count=doc.event_count,
+            event_types=doc.event_types,
             _customer_id=doc.customer_id,
         )
 
-    @strawberry.field(description="True while the session has no end time.")
-    def active(self) -> bool:
-        return self.end_time is None
+    def _active(self, info: Info) -> bool:
+        gap = timedelta(minutes=info.context.settings.session_gap_minutes)
+        return is_active(self.last_event_at, datetime.now(UTC), gap)
+
+    @strawberry.field(
+        description="True until the session gap (30 minutes) has passed since its last event."
+    )
+    def active(self, info: Info) -> bool:
+        return self._active(info)
+
+    @strawberry.field(description="When it ended (its last event); null while active.")
+    def end_time(self, info: Info) -> datetime | None:
+        return None if self._active(info) else self.last_event_at
 
     @strawberry.field(description="Seconds from start to end; null while active.")
-    def duration_seconds(self) -> float | None:
-        if self.end_time is None:
+    def duration_seconds(self, info: Info) -> float | None:
+        if self._active(info) or self.last_event_at is None:
             return None
-        return (self.end_time - self.start_time).total_seconds()
+        return (self.last_event_at - self.start_time).total_seconds()
 
     @strawberry.field
     async def customer(self, info: Info) -> CustomerType | None:

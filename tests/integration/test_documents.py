@@ -55,8 +55,15 @@ def test_email_key_is_unique_per_customer_without_email():
     ],
 )
 def test_metadata_rules(metadata, fragment):
+    # The limits ingestion applies by default: 8 KiB, 5 levels.
     with pytest.raises(ValueError, match=fragment):
-        check_metadata(metadata)
+        check_metadata(metadata, max_bytes=8192, max_depth=5)
+
+
+def test_metadata_absolute_caps():
+    check_metadata({"a": {"b": {"c": {"d": {"e": {"f": 1}}}}}})  # 6 levels: within the cap
+    with pytest.raises(ValueError, match="bytes"):
+        check_metadata({"blob": "x" * 70_000})
 
 
 async def test_event_type_must_be_known(db):

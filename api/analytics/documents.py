@@ -1,0 +1,29 @@
+"""Pre-aggregated analytics: one document per UTC hour.
+
+``_id`` is the hour (``2026-11-29T06``), so reading a range is reading its
+hours. Ingestion bumps ``seq`` of every hour it touches *before* writing
+events; whoever recomputes an hour stores ``cleanSeq`` = the ``seq`` it read
+first. ``seq != cleanSeq`` means "recompute from the raw events before use",
+which makes a crash between ingestion steps harmless.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from beanie import Document
+from pydantic import Field
+
+
+class AnalyticsHour(Document):
+    id: str  # type: ignore[assignment]  # the hour key is the id
+    start: datetime
+    seq: int = 0
+    clean_seq: int = Field(alias="cleanSeq", default=-1)
+    # api.analytics.figures.Figures.to_doc(); empty until first computed.
+    figures: dict[str, Any] = Field(default_factory=dict)
+
+    class Settings:
+        name = "analytics_hours"
+        indexes: list[Any] = []

@@ -1,0 +1,154 @@
+"""The figures analytics are made of, as sums that add up across hours.
+
+Everything here is a count, a sum or a set, so the figures of a range are the
+sum of the figures of its hours, and averages are divided out only at the end
+(``sum / count``; FerretDB has no ``$avg`` and needs none). The same functions
+compute an hour from raw events, a customer's figures, and the brute-force
+reference in the tests' eyes: one definition of every number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from api.events.documents import EventType
+
+FUNNEL = (EventType.PAGE_VIEW.value, EventType.ADD_TO_CART.value, EventType.CHECKOUT.value)
+Raw = Mapping[str, Any]
+
+
+def _time_spent(event: Raw) -> float | None:
+    spent = (event.get("metadata") or {}).get("timeSpent")
+    if isinstance(spent, bool) or not isinstance(spent, int | float) or spent < 0:
+        return None
+    return float(spent)
+
+
+def _bump(table: dict[str, list[float]], key: str, spent: float | None) -> None:
+    row = table.setdefault(key, [0, 0.0, 0])
+    row[0] += 1
+    if spent is not None:
+        row[1] += spent
+        row[2] += 1
+
+
+@dataclass
+class Figures:
+    events: int = 0
+    # type or page -> [count, timeSpent sum, timeSpent count]
+    types: dict[str, list[float]] = field(default_factory=dict)
+    pages: dict[str, list[float]] = field(default_factory=dict)
+    # Of the sessions that started here:
+    sessions: int = 0
+    duration_sum: float = 0.0
+    duration_count: int = 0
+    funnel: list[int] = field(default_factory=lambda: [0] * len(FUNNEL))
+    converted: int = 0
+    countries: dict[str, int] = field(default_factory=dict)
+    devices: dict[str, int] = field(default_factory=dict)
+    customers: set[str] = field(default_factory=set)
+
+    def add_event(self, event: Raw) -> None:
+        spent = _time_spent(event)
+        self.events += 1
+        _bump(self.types, event["type"], spent)
+        if event["type"] == EventType.PAGE_VIEW.value:
+            _bump(self.pages, event["page"], spent)
+
+    def add_session(self, session: Raw) -> None:
+        self.sessions += 1
+        end = session.get("endTime")
+        if end is not None:
+            self.duration_sum += (end - session["startTime"]).total_seconds()
+            self.duration_count += 1
+        types = set(session.get("eventTypes") or ())
+        for index, step in enumerate(FUNNEL):
+            if step not in types:
+                break
+            self.funnel[index] += 1
+        if EventType.CHECKOUT.value in types:
+            self.converted += 1
+        country = session.get("country") or ""
+        self.countries[country] = self.countries.get(country, 0) + 1
+        device = session.get("device") or ""
+        self.devices[device] = self.devices.get(device, 0) + 1
+        self.customers.add(str(session["customerId"]))
+
+    def merge(self, other: Figures) -> Figures:
+        self.events += other.events
+        for mine, theirs in ((self.types, other.types), (self.pages, other.pages)):
+            for key, row in theirs.items():
+                total = mine.setdefault(key, [0, 0.0, 0])
+                for index, value in enumerate(row):
+                    total[index] += value
+        self.sessions += other.sessions
+        self.duration_sum += other.duration_sum
+        self.duration_count += other.duration_count
+        self.funnel = [a + b for a, b in zip(self.funnel, other.funnel, strict=True)]
+        self.converted += other.converted
+        for mine_count, theirs_count in (
+            (self.countries, other.countries),
+            (self.devices, other.devices),
+        ):
+            for key, value in theirs_count.items():
+                mine_count[key] = mine_count.get(key, 0) + value
+        self.customers |= other.customers
+        return self
+
+    @classmethod
+    def of(cls, events: Iterable[Raw], sessions: Iterable[Raw]) -> Figures:
+        figures = cls()
+        for event in events:
+            figures.add_event(event)
+        for session in sessions:
+            figures.add_session(session)
+        return figures
+
+    # Stored form: lists of small objects, because page paths are not safe
+    # MongoDB field names and FerretDB stores no arrays inside arrays.
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "events": self.events,
+            "types": _rows(self.types),
+            "pages": _rows(self.pages),
+            "sessions": self.sessions,
+            "durationSum": self.duration_sum,
+            "durationCount": self.duration_count,
+            "funnel": self.funnel,
+            "converted": self.converted,
+            "countries": [{"k": key, "n": value} for key, value in sorted(self.countries.items())],
+            "devices": [{"k": key, "n": value} for key, value in sorted(self.devices.items())],
+            "customers": sorted(self.customers),
+        }
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any]) -> Figures:
+        if not doc:
+            return cls()
+        return cls(
+            events=doc["events"],
+            types=_table(doc["types"]),
+            pages=_table(doc["pages"]),
+            sessions=doc["sessions"],
+            duration_sum=doc["durationSum"],
+            duration_count=doc["durationCount"],
+            funnel=list(doc["funnel"]),
+            converted=doc["converted"],
+            countries={row["k"]: row["n"] for row in doc["countries"]},
+            devices={row["k"]: row["n"] for row in doc["devices"]},
+            customers=set(doc["customers"]),
+        )
+
+
+def _rows(table: dict[str, list[float]]) -> list[dict[str, Any]]:
+    return [
+        {"k": key, "n": count, "sum": spent, "timed": timed}
+        for key, (count, spent, timed) in sorted(table.items())
+    ]
+
+
+def _table(rows: list[dict[str, Any]]) -> dict[str, list[float]]:
+    return {row["k"]: [row["n"], row["sum"], row["timed"]] for row in rows}

@@ -1,0 +1,173 @@
+"""Keeping the hourly figures: marking hours stale, recomputing them, rebuilding."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from api.analytics.documents import AnalyticsHour
+from api.analytics.figures import Figures
+from api.db import upsert_one
+from api.events.documents import Event
+from api.sessions.documents import Session
+from api.timeutil import HOUR, hour_key, hour_start, hours_between
+
+EVENT_FIELDS = {"type": 1, "page": 1, "metadata.timeSpent": 1, "timestamp": 1}
+TIME_ORDER = [("timestamp", 1), ("_id", 1)]
+START_ORDER = [("startTime", 1), ("_id", 1)]
+SESSION_FIELDS = {
+    "startTime": 1, "endTime": 1, "eventTypes": 1, "country": 1, "device": 1, "customerId": 1,
+}  # fmt: skip
+
+
+async def mark_dirty(hours: Iterable[str]) -> None:
+    """Bump ``seq`` of each hour: its figures must be recomputed before use."""
+    collection = AnalyticsHour.get_pymongo_collection()
+    for key in sorted(set(hours)):
+        await upsert_one(
+            collection,
+            {"_id": key},
+            {"$inc": {"seq": 1}, "$setOnInsert": {"start": hour_start(key), "cleanSeq": -1}},
+        )
+
+
+async def compute_hour(
+    key: str, start: datetime | None = None, end: datetime | None = None
+) -> Figures:
+    """The figures of hour ``key`` from the raw events and sessions, optionally
+    only of the part [start, end) of it (for ranges that cut through an hour)."""
+    # Sorted, so that sums of floats come out the same however the server orders.
+    events = (
+        await Event.get_pymongo_collection()
+        .find({"hour": key}, EVENT_FIELDS, sort=TIME_ORDER)
+        .to_list()
+    )
+    sessions = (
+        await Session.get_pymongo_collection()
+        .find({"startHour": key}, SESSION_FIELDS, sort=START_ORDER)
+        .to_list()
+    )
+    if start is not None or end is not None:
+        low = start or hour_start(key)
+        high = end or hour_start(key) + HOUR
+        events = [event for event in events if low <= event["timestamp"] < high]
+        sessions = [session for session in sessions if low <= session["startTime"] < high]
+    return Figures.of(events, sessions)
+
+
+async def _store(key: str, seq: int, figures: Figures) -> None:
+    # Only if nobody marked the hour again meanwhile; else it stays stale.
+    await AnalyticsHour.get_pymongo_collection().update_one(
+        {"_id": key, "seq": seq},
+        {"$set": {"figures": figures.to_doc(), "cleanSeq": seq}},
+    )
+
+
+async def hour_figures(keys: list[str]) -> dict[str, Figures]:
+    """The figures of whole hours, recomputing the stale ones first."""
+    if not keys:
+        return {}
+    collection = AnalyticsHour.get_pymongo_collection()
+    stored = await collection.find({"_id": {"$gte": keys[0], "$lte": keys[-1]}}).to_list()
+    wanted = set(keys)
+    result: dict[str, Figures] = {}
+    for doc in sorted(stored, key=lambda item: item["_id"]):
+        key = doc["_id"]
+        if key not in wanted:
+            continue
+        if doc.get("cleanSeq") == doc["seq"]:
+            result[key] = Figures.from_doc(doc.get("figures") or {})
+        else:
+            figures = await compute_hour(key)
+            await _store(key, doc["seq"], figures)
+            result[key] = figures
+    return result
+
+
+async def rebuild(start: datetime | None = None, end: datetime | None = None) -> int:
+    """Recompute every hour in [start, end) (all hours when open) in one pass over
+    the raw events and sessions; also repairs each session's event count, span
+    and types. Returns the number of hours written."""
+    time_filter: dict[str, Any] = {}
+    if start:
+        time_filter["$gte"] = start
+    if end:
+        time_filter["$lt"] = end
+    event_query = {"timestamp": time_filter} if time_filter else {}
+    session_query = {"startTime": time_filter} if time_filter else {}
+
+    by_hour: dict[str, Figures] = {}
+    per_session: dict[Any, list[Any]] = {}
+    events = Event.get_pymongo_collection().find(event_query, {**EVENT_FIELDS, "sessionId": 1})
+    async for event in events:
+        by_hour.setdefault(hour_key(event["timestamp"]), Figures()).add_event(event)
+        span = per_session.setdefault(event["sessionId"], [0, event["timestamp"], set()])
+        span[0] += 1
+        span[1] = max(span[1], event["timestamp"])
+        span[2].add(event["type"])
+
+    await _repair_sessions(per_session)
+    sessions = Session.get_pymongo_collection().find(session_query, SESSION_FIELDS)
+    async for session in sessions:
+        by_hour.setdefault(hour_key(session["startTime"]), Figures()).add_session(session)
+
+    collection = AnalyticsHour.get_pymongo_collection()
+    # Hours that had figures but no longer have data are written as empty.
+    stale_query: dict[str, Any] = {"start": time_filter} if time_filter else {}
+    async for doc in collection.find(stale_query, {"_id": 1}):
+        by_hour.setdefault(doc["_id"], Figures())
+    for key, figures in by_hour.items():
+        current = await collection.find_one({"_id": key}, {"seq": 1})
+        seq = current["seq"] if current else 0
+        await collection.update_one(
+            {"_id": key},
+            {"$set": {"figures": figures.to_doc(), "cleanSeq": seq, "start": hour_start(key)},
+             "$setOnInsert": {"seq": seq}},
+            upsert=True,
+        )  # fmt: skip
+    return len(by_hour)
+
+
+async def _repair_sessions(per_session: dict[Any, list[Any]]) -> None:
+    """Event counts, ends and types from the events themselves, written only
+    where they fall short (monotonic writes, one document per command)."""
+    collection = Session.get_pymongo_collection()
+    fields = {"eventCount": 1, "endTime": 1, "eventTypes": 1}
+    async for session in collection.find({}, fields):
+        span = per_session.get(session["_id"])
+        if span is None:
+            continue
+        count, last, types = span
+        end = session.get("endTime")
+        if (
+            session.get("eventCount", 0) >= count
+            and end is not None
+            and end >= last
+            and types <= set(session.get("eventTypes") or ())
+        ):
+            continue
+        await collection.update_one(
+            {"_id": session["_id"]},
+            {
+                "$max": {"eventCount": count, "endTime": last},
+                "$addToSet": {"eventTypes": {"$each": sorted(types)}},
+            },
+        )
+
+
+Partial = tuple[str, datetime, datetime]
+
+
+def split_range(start: datetime, end: datetime) -> tuple[list[str], list[Partial]]:
+    """Whole hours inside [start, end), and the partial hours at its edges."""
+    whole: list[str] = []
+    partial: list[Partial] = []
+    for key in hours_between(start, end):
+        low = hour_start(key)
+        high = low + HOUR
+        if low >= start and high <= end:
+            whole.append(key)
+        else:
+            partial.append((key, max(low, start), min(high, end)))
+    return whole, partial

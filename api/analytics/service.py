@@ -1,0 +1,159 @@
+"""Analytics over a time range, globally or for one customer.
+
+Global figures come from the hourly documents (O(hours in range)); the parts
+of hours that a range cuts through are computed from their raw events. A
+customer's figures come from their own events and sessions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from beanie import PydanticObjectId
+
+from api.analytics.figures import Figures
+from api.analytics.hours import (
+    EVENT_FIELDS,
+    SESSION_FIELDS,
+    compute_hour,
+    hour_figures,
+    split_range,
+)
+from api.errors import InputError
+from api.events.documents import Event
+from api.sessions.documents import Session
+from api.timerange import as_utc
+from api.timeutil import HOUR, hour_key, hour_start
+
+
+class Granularity(StrEnum):
+    HOUR = "hour"
+    DAY = "day"
+
+
+MAX_BUCKETS = 2000
+
+
+@dataclass(frozen=True)
+class Range:
+    start: datetime
+    end: datetime
+
+    @classmethod
+    def of(cls, start: datetime, end: datetime, max_days: int) -> Range:
+        start, end = as_utc(start), as_utc(end)
+        if end <= start:
+            raise InputError("range", "'to' must be after 'from'")
+        if end - start > timedelta(days=max_days):
+            raise InputError("range", f"spans more than {max_days} days")
+        return cls(start, end)
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            "timeZone", f"{name!r} is not an IANA time zone such as Europe/Berlin"
+        ) from None
+
+
+def bucket_start(moment: datetime, tz: ZoneInfo, granularity: Granularity) -> datetime:
+    local = moment.astimezone(tz)
+    if granularity == Granularity.DAY:
+        return local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return local.replace(minute=0, second=0, microsecond=0)
+
+
+@dataclass
+class Report:
+    range: Range
+    totals: Figures
+    series: list[tuple[datetime, Figures]]
+    # Only for one customer: the figures of everyone, to compare with.
+    overall: Figures | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _series(
+    parts: list[tuple[datetime, Figures]], tz: ZoneInfo, granularity: Granularity, window: Range
+) -> list[tuple[datetime, Figures]]:
+    # Every bucket of the range is present, empty or not, so charts have no
+    # gaps; walking UTC hours finds local buckets right across DST changes.
+    buckets: dict[datetime, Figures] = {}
+    moment = window.start
+    while moment < window.end:
+        buckets.setdefault(bucket_start(moment, tz, granularity), Figures())
+        if len(buckets) > MAX_BUCKETS:
+            raise InputError("granularity", f"more than {MAX_BUCKETS} buckets; use DAY")
+        moment = hour_start(hour_key(moment)) + HOUR
+    for start, figures in sorted(parts, key=lambda part: part[0]):
+        buckets.setdefault(bucket_start(start, tz, granularity), Figures()).merge(figures)
+    return sorted(buckets.items())
+
+
+async def global_figures(window: Range) -> list[tuple[datetime, Figures]]:
+    """(hour start, figures) for every hour of the range that has data."""
+    whole, partial = split_range(window.start, window.end)
+    stored = await hour_figures(whole)
+    parts = [(hour_start(key), figures) for key, figures in stored.items()]
+    for key, low, high in partial:
+        parts.append((low, await compute_hour(key, low, high)))
+    return parts
+
+
+async def customer_figures(
+    customer_id: PydanticObjectId, window: Range
+) -> list[tuple[datetime, Figures]]:
+    between = {"$gte": window.start, "$lt": window.end}
+    events = (
+        await Event.get_pymongo_collection()
+        .find({"customerId": customer_id, "timestamp": between}, EVENT_FIELDS)
+        .to_list()
+    )
+    sessions = (
+        await Session.get_pymongo_collection()
+        .find({"customerId": customer_id, "startTime": between}, SESSION_FIELDS)
+        .to_list()
+    )
+    parts = [(event["timestamp"], Figures.of([event], [])) for event in events]
+    parts += [(session["startTime"], Figures.of([], [session])) for session in sessions]
+    return parts
+
+
+def _total(parts: list[tuple[datetime, Figures]]) -> Figures:
+    total = Figures()
+    for _, figures in sorted(parts, key=lambda part: part[0]):
+        total.merge(figures)
+    return total
+
+
+async def report(
+    start: datetime,
+    end: datetime,
+    max_days: int,
+    customer_id: PydanticObjectId | None = None,
+    time_zone: str = "UTC",
+    granularity: Granularity = Granularity.DAY,
+) -> Report:
+    window = Range.of(start, end, max_days)
+    tz = zone(time_zone)
+    overall_parts = await global_figures(window)
+    if customer_id is None:
+        mine = overall_parts
+    else:
+        mine = await customer_figures(customer_id, window)
+    series = _series(mine, tz, granularity, window)
+    result = Report(range=window, totals=_total(mine), series=series)
+    if customer_id is not None:
+        result.overall = _total(overall_parts)
+    offset = tz.utcoffset(window.start)
+    if offset is not None and offset % timedelta(hours=1):
+        result.notes.append(
+            "days in this time zone start at a half hour: the hourly figures of the hour "
+            "that contains local midnight are counted in the day it starts in"
+        )
+    return result

@@ -1,0 +1,102 @@
+"""``POST /v1/track``: the same batch as the ``trackEvents`` mutation, as plain
+JSON over HTTP, for browsers (``navigator.sendBeacon`` sends ``text/plain``,
+which also avoids a CORS preflight) and for servers."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from pymongo.errors import PyMongoError
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from api.errors import InputError
+from api.ingestion.service import track
+
+log = logging.getLogger("api.ingestion")
+
+# A full batch of 500 events with 8 KiB of metadata each fits.
+MAX_BODY_BYTES = 5 * 1024 * 1024
+RETRY_AFTER_SECONDS = 5
+
+
+def _error(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status, headers=headers)
+
+
+def _cors(request: Request) -> dict[str, str]:
+    origin = request.headers.get("origin")
+    allowed = request.app.state.settings.allowed_origins
+    if origin and ("*" in allowed or origin in allowed):
+        return {
+            "Access-Control-Allow-Origin": origin,
+            "Access-Control-Allow-Methods": "POST, OPTIONS",
+            "Access-Control-Allow-Headers": "Content-Type",
+            "Access-Control-Max-Age": "86400",
+            "Vary": "Origin",
+        }
+    return {}
+
+
+def _no_constants(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+async def _read_body(request: Request) -> bytes | None:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        return None
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            return None
+    return body
+
+
+async def track_endpoint(request: Request) -> Response:
+    cors = _cors(request)
+    if request.method == "OPTIONS":
+        return Response(status_code=204, headers=cors)
+    body = await _read_body(request)
+    if body is None:
+        return _error(413, "BAD_USER_INPUT", f"body larger than {MAX_BODY_BYTES} bytes", cors)
+    try:
+        payload = json.loads(body, parse_constant=_no_constants)
+    except (ValueError, UnicodeDecodeError):
+        return _error(400, "BAD_USER_INPUT", "body is not valid JSON", cors)
+    if not isinstance(payload, dict) or not isinstance(payload.get("events", []), list):
+        return _error(
+            400, "BAD_USER_INPUT", 'body must be {"events": [...], "identify": {...}}', cors
+        )
+    try:
+        await request.app.state.database.ensure_ready()
+        result = await track(
+            payload.get("events", []), request.app.state.settings, payload.get("identify")
+        )
+    except (InputError, ValueError) as error:
+        return _error(400, "BAD_USER_INPUT", str(error), cors)
+    except PyMongoError as error:
+        log.warning("ingestion failed, client will retry: %s", error)
+        headers = {**cors, "Retry-After": str(RETRY_AFTER_SECONDS)}
+        return _error(503, "SERVICE_UNAVAILABLE", "the database is unavailable, retry", headers)
+    return JSONResponse(
+        {
+            "accepted": result.count("accepted"),
+            "duplicates": result.count("duplicate"),
+            "rejected": result.count("rejected"),
+            "results": [
+                {"eventId": item.event_id, "status": item.status}
+                | ({"reason": item.reason} if item.reason else {})
+                for item in result.results
+            ],
+        },
+        headers=cors,
+    )
+
+
+routes = [Route("/v1/track", track_endpoint, methods=["POST", "OPTIONS"])]

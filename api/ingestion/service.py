@@ -1,0 +1,228 @@
+"""Recording what customers do: identify a customer, track a batch of events.
+
+Exactly-once effect without transactions (FerretDB has none):
+
+1. customers: find or create each customer by distinct id (unique index).
+2. plan: decide each event's session (reads only).
+3. dirty: mark every analytics hour the batch touches as stale.
+4. sessions: create or widen the sessions ($setOnInsert/$min/$max/$addToSet).
+5. events: insert with ``_id`` derived from the client's event id, so a
+   second insert of an event is a duplicate key, never a second event.
+6. counts: recount each touched session's events and raise the customers'
+   lastSeenAt ($max).
+
+Every step is idempotent, and step 3 comes before anything it describes is
+written, so a batch interrupted anywhere and sent again ends exactly as if it
+had gone through once. Derived figures are recomputed from raw events, never
+incremented. ``after_step`` lets the tests stop the work between steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from beanie import PydanticObjectId
+from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
+
+from api.analytics.hours import mark_dirty
+from api.customers.documents import Customer
+from api.db import is_duplicate_key
+from api.errors import InputError
+from api.events.documents import Event, event_object_id
+from api.ingestion.models import Identity, IncomingEvent, parse_event, parse_identity, utc_now
+from api.ingestion.sessions import Plan, apply_plan, plan_sessions
+from api.sessions.documents import Session
+from api.settings import Settings
+
+Status = Literal["accepted", "duplicate", "rejected"]
+Step = Callable[[str], Awaitable[None]]
+DUPLICATE_KEY = 11000
+
+
+@dataclass(frozen=True)
+class EventResult:
+    index: int
+    event_id: str | None
+    status: Status
+    reason: str | None = None
+
+
+@dataclass
+class TrackResult:
+    results: list[EventResult] = field(default_factory=list)
+    customer: Customer | None = None  # the identified customer, when identify was sent
+
+    def count(self, status: Status) -> int:
+        return sum(1 for result in self.results if result.status == status)
+
+
+async def _noop(step: str) -> None:
+    return None
+
+
+def _placeholder_name(distinct_id: str) -> str:
+    # A name is required; an unidentified visitor is shown by their id until
+    # identify tells us more.
+    return f"Visitor {distinct_id}"[:200]
+
+
+async def find_or_create(distinct_id: str, first_seen: datetime | None = None) -> Customer:
+    """The customer with this distinct id; a new one is created as first seen at
+    ``first_seen`` (its earliest event), or now."""
+    customer = await Customer.find_one({"distinctId": distinct_id})
+    if customer is not None:
+        return customer
+    seen = {"createdAt": first_seen, "lastSeenAt": first_seen} if first_seen else {}
+    new = Customer(distinctId=distinct_id, name=_placeholder_name(distinct_id), **seen)
+    try:
+        return await new.insert()
+    except DuplicateKeyError:
+        # Another request created it between our read and our insert.
+        found = await Customer.find_one({"distinctId": distinct_id})
+        assert found is not None
+        return found
+
+
+async def identify(identity: Identity) -> Customer:
+    """Create or update the customer with this distinct id; never a duplicate."""
+    customer = await find_or_create(identity.distinct_id)
+    changes = identity.model_dump(exclude_unset=True, exclude={"distinct_id"}, by_alias=True)
+    if not changes:
+        return customer
+    # Validated afresh so that the derived fields (search terms, email key) follow.
+    updated = Customer.model_validate({**customer.model_dump(by_alias=True), **changes})
+    taken = {"emailKey": updated.email_key, "_id": {"$ne": customer.id}}
+    if updated.email and await Customer.find_one(taken):
+        raise InputError("identify.email", "belongs to another customer")
+    try:
+        await updated.save()
+    except PyMongoError as error:
+        if is_duplicate_key(error):  # taken meanwhile by a concurrent request
+            raise InputError("identify.email", "belongs to another customer") from None
+        raise
+    return updated
+
+
+async def _customers(events: Sequence[IncomingEvent]) -> dict[str, Customer]:
+    first_seen: dict[str, datetime] = {}
+    for event in events:
+        known = first_seen.get(event.distinct_id)
+        first_seen[event.distinct_id] = min(known, event.timestamp) if known else event.timestamp
+    return {
+        distinct_id: await find_or_create(distinct_id, moment)
+        for distinct_id, moment in sorted(first_seen.items())
+    }
+
+
+def _event_document(plan: Plan, event: IncomingEvent) -> dict[str, Any]:
+    document = Event(
+        sessionId=plan.session_id,
+        customerId=plan.customer.id,
+        type=event.type,
+        page=event.page,
+        timestamp=event.timestamp,
+        metadata=event.metadata,
+        eventId=event.event_id,
+    )
+    stored = document.model_dump(by_alias=True, exclude={"id"})
+    stored["_id"] = event_object_id(event.event_id)
+    return stored
+
+
+async def _insert(documents: list[dict[str, Any]]) -> set[int]:
+    """Insert all; the positions that were already stored."""
+    if not documents:
+        return set()
+    try:
+        await Event.get_pymongo_collection().insert_many(documents, ordered=False)
+    except BulkWriteError as error:
+        errors = error.details.get("writeErrors", [])
+        if any(item.get("code") != DUPLICATE_KEY for item in errors):
+            raise
+        return {item["index"] for item in errors}
+    return set()
+
+
+async def _recount(plans: list[Plan]) -> None:
+    sessions = Session.get_pymongo_collection()
+    for plan in plans:
+        count = await Event.find({"sessionId": plan.session_id}).count()
+        await sessions.update_one({"_id": plan.session_id}, {"$max": {"eventCount": count}})
+    latest: dict[PydanticObjectId, datetime] = {}
+    for plan in plans:
+        assert plan.customer.id is not None
+        latest[plan.customer.id] = max(latest.get(plan.customer.id, plan.end), plan.end)
+    customers = Customer.get_pymongo_collection()
+    for customer_id, moment in latest.items():
+        await customers.update_one({"_id": customer_id}, {"$max": {"lastSeenAt": moment}})
+
+
+async def track(
+    raw_events: Sequence[Any],
+    settings: Settings,
+    raw_identity: Any = None,
+    after_step: Step = _noop,
+) -> TrackResult:
+    """Record a batch; a bad event never rejects its good neighbours.
+
+    Raises InputError for a batch that cannot be read at all (too many events,
+    a malformed identify); database errors propagate (the caller retries)."""
+    if len(raw_events) > settings.ingest_max_batch:
+        raise InputError(
+            "events", f"{len(raw_events)} events, at most {settings.ingest_max_batch} per batch"
+        )
+    result = TrackResult()
+    if raw_identity is not None:
+        result.customer = await identify(parse_identity(raw_identity))
+
+    now = utc_now()
+    valid: list[tuple[int, IncomingEvent]] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(raw_events):
+        parsed = parse_event(raw, settings, now)
+        event_id = raw.get("eventId") if isinstance(raw, dict) else None
+        if isinstance(parsed, str):
+            result.results.append(EventResult(index, _text(event_id), "rejected", parsed))
+        elif parsed.event_id in seen:
+            result.results.append(EventResult(index, parsed.event_id, "duplicate"))
+        else:
+            seen.add(parsed.event_id)
+            valid.append((index, parsed))
+
+    customers = await _customers([event for _, event in valid])
+    await after_step("customers")
+
+    gap = timedelta(minutes=settings.session_gap_minutes)
+    plans: list[Plan] = []
+    for distinct_id, customer in customers.items():
+        own = [event for _, event in valid if event.distinct_id == distinct_id]
+        plans += await plan_sessions(customer, own, gap)
+    await after_step("plan")
+
+    await mark_dirty(hour for plan in plans for hour in plan.hours)
+    await after_step("dirty")
+
+    for plan in plans:
+        await apply_plan(plan)
+    await after_step("sessions")
+
+    session_of = {id(event): plan for plan in plans for event in plan.events}
+    documents = [_event_document(session_of[id(event)], event) for _, event in valid]
+    duplicates = await _insert(documents)
+    await after_step("events")
+
+    await _recount(plans)
+    await after_step("counts")
+
+    for position, (index, event) in enumerate(valid):
+        status: Status = "duplicate" if position in duplicates else "accepted"
+        result.results.append(EventResult(index, event.event_id, status))
+    result.results.sort(key=lambda item: item.index)
+    return result
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None

@@ -1,0 +1,110 @@
+"""Exactly-once effect: a batch interrupted between any two steps and sent again
+ends exactly as one clean delivery; so do concurrent duplicate deliveries."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections import defaultdict
+
+import pytest
+
+from api.analytics.service import report
+from api.ingestion.service import track
+from tests.ingest_helpers import NOW, random_batch
+
+STEPS = ["customers", "plan", "dirty", "sessions", "events", "counts"]
+COLLECTIONS = ["customers", "sessions", "events", "analytics_hours"]
+
+
+class Crash(Exception):
+    """Stands for the process dying: nothing after the step runs."""
+
+
+def crash_after(step):
+    async def check(name):
+        if name == step:
+            raise Crash(step)
+
+    return check
+
+
+async def snapshot(db):
+    """Everything a delivery leaves, without the ids that differ between runs."""
+    customers = {c["_id"]: c for c in await db["customers"].find().to_list()}
+    events = await db["events"].find().to_list()
+    by_session = defaultdict(set)
+    for event in events:
+        by_session[event["sessionId"]].add(event["eventId"])
+    sessions = sorted(
+        (
+            customers[s["customerId"]]["distinctId"],
+            tuple(sorted(by_session[s["_id"]])),
+            s["startTime"], s["endTime"], s["eventCount"], tuple(s["eventTypes"]),
+            s["startHour"], s.get("clientSessionId"),
+        )  # fmt: skip
+        for s in await db["sessions"].find().to_list()
+    )
+    stored_events = sorted(
+        (e["eventId"], e["type"], e["page"], e["timestamp"], repr(e["metadata"]), e["hour"],
+         customers[e["customerId"]]["distinctId"])  # fmt: skip
+        for e in events
+    )
+    people = sorted(
+        (c["distinctId"], c["name"], c["createdAt"], c["lastSeenAt"]) for c in customers.values()
+    )
+    return people, sessions, stored_events
+
+
+async def figures(settings):
+    from datetime import timedelta
+
+    found = await report(NOW - timedelta(days=5), NOW + timedelta(hours=1), 366)
+
+    def comparable(figures):
+        # Customer ids differ between the two deliveries; their number must not.
+        return {**figures.to_doc(), "customers": len(figures.customers)}
+
+    return comparable(found.totals), [(start, comparable(f)) for start, f in found.series]
+
+
+async def clear(db):
+    for name in COLLECTIONS:
+        await db[name].delete_many({})
+
+
+@pytest.mark.parametrize("step", STEPS)
+async def test_crash_after_each_step_then_retry(db, settings, step):
+    batch = random_batch(random.Random(step), customers=3, size=60)
+    clean = await track(batch, settings)
+    assert clean.count("accepted") == 60
+    expected = await snapshot(db)
+    expected_figures = await figures(settings)
+    await clear(db)
+
+    with pytest.raises(Crash):
+        await track(batch, settings, after_step=crash_after(step))
+    retried = await track(batch, settings)
+    assert retried.count("rejected") == 0
+    assert await snapshot(db) == expected
+    assert await figures(settings) == expected_figures
+
+    again = await track(batch, settings)
+    assert again.count("duplicate") == 60
+    assert await snapshot(db) == expected
+
+
+async def test_concurrent_duplicate_deliveries_with_client_sessions(db, settings):
+    rng = random.Random(5)
+    batch = [
+        {**raw, "sessionId": raw.get("sessionId") or f"tab-{raw['distinctId']}"}
+        for raw in random_batch(rng, customers=4, size=80)
+    ]
+    results = await asyncio.gather(*(track(batch, settings) for _ in range(3)))
+    assert sum(result.count("accepted") for result in results) == 80
+    assert await db["events"].count_documents({}) == 80
+    expected = await snapshot(db)
+    await clear(db)
+    await track(batch, settings)
+    assert await snapshot(db) == expected
+

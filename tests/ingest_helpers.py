@@ -27,7 +27,9 @@ def event(distinct_id: str, when: datetime, kind: str = "page_view", page: str =
     return raw
 
 
-def random_batch(rng: random.Random, customers: int, size: int, days: int = 3) -> list[dict[str, Any]]:
+def random_batch(
+    rng: random.Random, customers: int, size: int, days: int = 3
+) -> list[dict[str, Any]]:
     """Events of a few customers over a few days, with client sessions or none,
     out of order, with and without timeSpent."""
     batch = []

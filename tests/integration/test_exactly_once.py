@@ -17,14 +17,14 @@ STEPS = ["customers", "plan", "dirty", "sessions", "events", "counts"]
 COLLECTIONS = ["customers", "sessions", "events", "analytics_hours"]
 
 
-class Crash(Exception):
+class SimulatedCrashError(Exception):
     """Stands for the process dying: nothing after the step runs."""
 
 
 def crash_after(step):
     async def check(name):
         if name == step:
-            raise Crash(step)
+            raise SimulatedCrashError(step)
 
     return check
 
@@ -40,14 +40,25 @@ async def snapshot(db):
         (
             customers[s["customerId"]]["distinctId"],
             tuple(sorted(by_session[s["_id"]])),
-            s["startTime"], s["endTime"], s["eventCount"], tuple(s["eventTypes"]),
-            s["startHour"], s.get("clientSessionId"),
-        )  # fmt: skip
+            s["startTime"],
+            s["endTime"],
+            s["eventCount"],
+            tuple(s["eventTypes"]),
+            s["startHour"],
+            s.get("clientSessionId"),
+        )
         for s in await db["sessions"].find().to_list()
     )
     stored_events = sorted(
-        (e["eventId"], e["type"], e["page"], e["timestamp"], repr(e["metadata"]), e["hour"],
-         customers[e["customerId"]]["distinctId"])  # fmt: skip
+        (
+            e["eventId"],
+            e["type"],
+            e["page"],
+            e["timestamp"],
+            repr(e["metadata"]),
+            e["hour"],
+            customers[e["customerId"]]["distinctId"],
+        )
         for e in events
     )
     people = sorted(
@@ -82,7 +93,7 @@ async def test_crash_after_each_step_then_retry(db, settings, step):
     expected_figures = await figures(settings)
     await clear(db)
 
-    with pytest.raises(Crash):
+    with pytest.raises(SimulatedCrashError):
         await track(batch, settings, after_step=crash_after(step))
     retried = await track(batch, settings)
     assert retried.count("rejected") == 0
@@ -107,4 +118,3 @@ async def test_concurrent_duplicate_deliveries_with_client_sessions(db, settings
     await clear(db)
     await track(batch, settings)
     assert await snapshot(db) == expected
-

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from datetime import datetime
+from pathlib import Path
 
 from api.settings import ConfigError, Settings, load_settings
 
@@ -44,6 +46,29 @@ def seed(args: argparse.Namespace) -> int:
     )
 
 
+def import_events(args: argparse.Namespace) -> int:
+    from api.ingestion.bulk import run_import
+
+    return asyncio.run(run_import(_settings(), args.file, batch_size=args.batch_size))
+
+
+def analytics(args: argparse.Namespace) -> int:
+    from api.analytics.cli import run_rebuild
+
+    start = _when("--from", args.start)
+    end = _when("--to", args.end)
+    return asyncio.run(run_rebuild(_settings(), start, end))
+
+
+def _when(flag: str, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise SystemExit(f"{flag}: {value!r} is not an ISO 8601 date or time") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m api")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -61,6 +86,17 @@ def main(argv: list[str] | None = None) -> int:
         "--if-empty", action="store_true", help="do nothing when customers already exist"
     )
     seed_cmd.set_defaults(func=seed)
+
+    import_cmd = commands.add_parser("import", help="load events from NDJSON (one event a line)")
+    import_cmd.add_argument("file", type=Path, help="NDJSON file; - for standard input")
+    import_cmd.add_argument("--batch-size", type=int, default=500)
+    import_cmd.set_defaults(func=import_events)
+
+    analytics_cmd = commands.add_parser("analytics", help="maintain the analytics aggregates")
+    analytics_cmd.add_argument("action", choices=["rebuild"])
+    analytics_cmd.add_argument("--from", dest="start", help="ISO 8601; default: the beginning")
+    analytics_cmd.add_argument("--to", dest="end", help="ISO 8601, exclusive; default: the end")
+    analytics_cmd.set_defaults(func=analytics)
 
     args = parser.parse_args(argv)
     return int(args.func(args))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -115,7 +116,7 @@ async def reference(db, start, end, customer=None, tz=UTC, daily=True):
     durations = [
         (s["endTime"] - s["startTime"]).total_seconds() for s in sessions if s.get("endTime")
     ]
-    series = defaultdict(
+    series: defaultdict[datetime, dict[str, Any]] = defaultdict(
         lambda: {"sessions": 0, "events": 0, "pageViews": 0, "checkouts": 0, "c": set()}
     )
 

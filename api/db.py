@@ -26,6 +26,9 @@ log = logging.getLogger("api.db")
 DOCUMENT_MODELS: list[type[Document]] = [Customer, Session, Event, AnalyticsHour]
 
 
+DUPLICATE_KEY = 11000
+
+
 def is_duplicate_key(error: PyMongoError) -> bool:
     """A unique index refused a write. MongoDB says so with code 11000; FerretDB
     on PostgreSQL reports some of these (in updates) as an internal error."""

@@ -21,8 +21,8 @@ class AnalyticsHour(Document):
     start: datetime
     seq: int = 0
     clean_seq: int = Field(alias="cleanSeq", default=-1)
-    # api.analytics.figures.Figures.to_doc(); empty until first computed.
-    figures: dict[str, Any] = Field(default_factory=dict)
+    # api.analytics.figures.pack(); absent until first computed.
+    figures: bytes | None = None
 
     class Settings:
         name = "analytics_hours"

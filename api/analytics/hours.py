@@ -6,16 +6,17 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from bson import Binary
+from pymongo.errors import BulkWriteError
+
 from api.analytics.documents import AnalyticsHour
-from api.analytics.figures import Figures
-from api.db import upsert_one
+from api.analytics.figures import Figures, pack, unpack
+from api.db import DUPLICATE_KEY, upsert_one
 from api.events.documents import Event
 from api.sessions.documents import Session
-from api.timeutil import HOUR, hour_key, hour_start, hours_between
+from api.timeutil import HOUR, floor_hour, hour_key, hour_start, hours_between
 
 EVENT_FIELDS = {"type": 1, "page": 1, "metadata.timeSpent": 1, "timestamp": 1}
-TIME_ORDER = [("timestamp", 1), ("_id", 1)]
-START_ORDER = [("startTime", 1), ("_id", 1)]
 SESSION_FIELDS = {
     "startTime": 1, "endTime": 1, "eventTypes": 1, "country": 1, "device": 1, "customerId": 1,
 }  # fmt: skip
@@ -37,16 +38,9 @@ async def compute_hour(
 ) -> Figures:
     """The figures of hour ``key`` from the raw events and sessions, optionally
     only of the part [start, end) of it (for ranges that cut through an hour)."""
-    # Sorted, so that sums of floats come out the same however the server orders.
-    events = (
-        await Event.get_pymongo_collection()
-        .find({"hour": key}, EVENT_FIELDS, sort=TIME_ORDER)
-        .to_list()
-    )
+    events = await Event.get_pymongo_collection().find({"hour": key}, EVENT_FIELDS).to_list()
     sessions = (
-        await Session.get_pymongo_collection()
-        .find({"startHour": key}, SESSION_FIELDS, sort=START_ORDER)
-        .to_list()
+        await Session.get_pymongo_collection().find({"startHour": key}, SESSION_FIELDS).to_list()
     )
     if start is not None or end is not None:
         low = start or hour_start(key)
@@ -60,7 +54,7 @@ async def _store(key: str, seq: int, figures: Figures) -> None:
     # Only if nobody marked the hour again meanwhile; else it stays stale.
     await AnalyticsHour.get_pymongo_collection().update_one(
         {"_id": key, "seq": seq},
-        {"$set": {"figures": figures.to_doc(), "cleanSeq": seq}},
+        {"$set": {"figures": Binary(pack(figures)), "cleanSeq": seq}},
     )
 
 
@@ -72,12 +66,12 @@ async def hour_figures(keys: list[str]) -> dict[str, Figures]:
     stored = await collection.find({"_id": {"$gte": keys[0], "$lte": keys[-1]}}).to_list()
     wanted = set(keys)
     result: dict[str, Figures] = {}
-    for doc in sorted(stored, key=lambda item: item["_id"]):
+    for doc in stored:
         key = doc["_id"]
         if key not in wanted:
             continue
         if doc.get("cleanSeq") == doc["seq"]:
-            result[key] = Figures.from_doc(doc.get("figures") or {})
+            result[key] = unpack(doc.get("figures"))
         else:
             figures = await compute_hour(key)
             await _store(key, doc["seq"], figures)
@@ -89,6 +83,11 @@ async def rebuild(start: datetime | None = None, end: datetime | None = None) ->
     """Recompute every hour in [start, end) (all hours when open) in one pass over
     the raw events and sessions; also repairs each session's event count, span
     and types. Returns the number of hours written."""
+    # Whole hours only: an hour is computed from all of its events or not at all.
+    if start:
+        start = floor_hour(start)
+    if end and end != floor_hour(end):
+        end = floor_hour(end) + HOUR
     time_filter: dict[str, Any] = {}
     if start:
         time_filter["$gte"] = start
@@ -112,21 +111,40 @@ async def rebuild(start: datetime | None = None, end: datetime | None = None) ->
     async for session in sessions:
         by_hour.setdefault(hour_key(session["startTime"]), Figures()).add_session(session)
 
-    collection = AnalyticsHour.get_pymongo_collection()
-    # Hours that had figures but no longer have data are written as empty.
-    stale_query: dict[str, Any] = {"start": time_filter} if time_filter else {}
-    async for doc in collection.find(stale_query, {"_id": 1}):
-        by_hour.setdefault(doc["_id"], Figures())
-    for key, figures in by_hour.items():
-        current = await collection.find_one({"_id": key}, {"seq": 1})
-        seq = current["seq"] if current else 0
-        await collection.update_one(
-            {"_id": key},
-            {"$set": {"figures": figures.to_doc(), "cleanSeq": seq, "start": hour_start(key)},
-             "$setOnInsert": {"seq": seq}},
-            upsert=True,
-        )  # fmt: skip
+    await _write_hours(by_hour, time_filter)
     return len(by_hour)
+
+
+async def _write_hours(by_hour: dict[str, Figures], time_filter: dict[str, Any]) -> None:
+    collection = AnalyticsHour.get_pymongo_collection()
+    # One read of what exists; hours that had figures but no longer have data
+    # are written as empty.
+    existing: dict[str, int] = {}
+    async for doc in collection.find({}, {"seq": 1, "start": 1}):
+        existing[doc["_id"]] = doc.get("seq", 0)
+        start = doc.get("start")
+        inside = start is not None and all(
+            start >= bound if op == "$gte" else start < bound for op, bound in time_filter.items()
+        )
+        if inside:
+            by_hour.setdefault(doc["_id"], Figures())
+    fresh = []
+    for key, figures in by_hour.items():
+        blob = Binary(pack(figures))
+        if key in existing:
+            seq = existing[key]
+            await collection.update_one({"_id": key}, {"$set": {"figures": blob, "cleanSeq": seq}})
+        else:
+            fresh.append({"_id": key, "start": hour_start(key), "seq": 0, "cleanSeq": 0,
+                          "figures": blob})  # fmt: skip
+    for index in range(0, len(fresh), 1000):
+        try:
+            await collection.insert_many(fresh[index : index + 1000], ordered=False)
+        except BulkWriteError as error:
+            # Ingestion marked some of these hours meanwhile: they are dirty
+            # now and will be recomputed on read.
+            if any(item.get("code") != DUPLICATE_KEY for item in error.details["writeErrors"]):
+                raise
 
 
 async def _repair_sessions(per_session: dict[Any, list[Any]]) -> None:

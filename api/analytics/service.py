@@ -90,7 +90,7 @@ def _series(
         if len(buckets) > MAX_BUCKETS:
             raise InputError("granularity", f"more than {MAX_BUCKETS} buckets; use DAY")
         moment = hour_start(hour_key(moment)) + HOUR
-    for start, figures in sorted(parts, key=lambda part: part[0]):
+    for start, figures in parts:
         buckets.setdefault(bucket_start(start, tz, granularity), Figures()).merge(figures)
     return sorted(buckets.items())
 
@@ -126,7 +126,7 @@ async def customer_figures(
 
 def _total(parts: list[tuple[datetime, Figures]]) -> Figures:
     total = Figures()
-    for _, figures in sorted(parts, key=lambda part: part[0]):
+    for _, figures in parts:
         total.merge(figures)
     return total
 

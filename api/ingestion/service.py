@@ -29,7 +29,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
 
 from api.analytics.hours import mark_dirty
 from api.customers.documents import Customer
-from api.db import is_duplicate_key
+from api.db import DUPLICATE_KEY, is_duplicate_key
 from api.errors import InputError
 from api.events.documents import Event, event_object_id
 from api.ingestion.models import Identity, IncomingEvent, parse_event, parse_identity, utc_now
@@ -39,7 +39,6 @@ from api.settings import Settings
 
 Status = Literal["accepted", "duplicate", "rejected"]
 Step = Callable[[str], Awaitable[None]]
-DUPLICATE_KEY = 11000
 
 
 @dataclass(frozen=True)

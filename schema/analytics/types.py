@@ -18,6 +18,11 @@ def _ratio(part: float, whole: float) -> float | None:
     return part / whole if whole else None
 
 
+def _seconds(milliseconds: float, count: float) -> float | None:
+    """A mean of sums kept in milliseconds, in seconds."""
+    return milliseconds / 1000 / count if count else None
+
+
 @strawberry.input(description="A half-open time range [from, to); ISO 8601 with an offset.")
 class AnalyticsRangeInput:
     from_: datetime = strawberry.field(name="from")
@@ -106,16 +111,16 @@ class CustomerComparison:
 def _types(figures: Figures) -> list[EventTypeStats]:
     rows = []
     for kind in EventType:  # all five, always
-        count, spent, timed = figures.types.get(kind.value, [0, 0.0, 0])
+        count, spent, timed = figures.types.get(kind.value, [0, 0, 0])
         rows.append(
             EventTypeStats(
-                type=kind, count=int(count), average_time_spent_seconds=_ratio(spent, timed)
+                type=kind, count=count, average_time_spent_seconds=_seconds(spent, timed)
             )
         )
     return rows
 
 
-def _pages(figures: Figures) -> list[tuple[str, list[float]]]:
+def _pages(figures: Figures) -> list[tuple[str, list[int]]]:
     return sorted(figures.pages.items(), key=lambda item: (-item[1][0], item[0]))
 
 
@@ -151,14 +156,14 @@ def _comparison(mine: Figures, overall: Figures) -> CustomerComparison:
     ]
     pages = []
     for page, (views, spent, timed) in _pages(mine):
-        everyone = overall.pages.get(page, [0, 0.0, 0])
+        everyone = overall.pages.get(page, [0, 0, 0])
         pages.append(
             PageComparison(
                 page=page,
                 customer_views=int(views),
-                customer_average_time_spent_seconds=_ratio(spent, timed),
+                customer_average_time_spent_seconds=_seconds(spent, timed),
                 average_customer_views=_ratio(everyone[0], people),
-                overall_average_time_spent_seconds=_ratio(everyone[1], everyone[2]),
+                overall_average_time_spent_seconds=_seconds(everyone[1], everyone[2]),
             )
         )
     return CustomerComparison(active_customers=people, event_types=types, pages=pages)
@@ -196,7 +201,7 @@ class Analytics:
         if not 0 <= first <= 1000:
             raise InputError("first", "must be between 0 and 1000")
         return [
-            PageStats(page=page, views=int(views), average_time_spent_seconds=_ratio(spent, timed))
+            PageStats(page=page, views=views, average_time_spent_seconds=_seconds(spent, timed))
             for page, (views, spent, timed) in _pages(self._totals)[:first]
         ]
 
@@ -210,7 +215,7 @@ class Analytics:
             active_customers=len(totals.customers),
             sessions=totals.sessions,
             events=totals.events,
-            average_session_duration_seconds=_ratio(totals.duration_sum, totals.duration_count),
+            average_session_duration_seconds=_seconds(totals.duration_sum, totals.duration_count),
             conversion_rate=_ratio(totals.converted, totals.sessions),
             event_types=_types(totals),
             funnel=[

@@ -9,11 +9,11 @@ PORT ?= 8000
 DEMO_CUSTOMERS ?= 1000
 SCALE ?= 1.0
 
-.PHONY: dev test setup uv deps web-deps db db-stop seed serve lint types schema schema-check unit bench clean
+.PHONY: dev test setup uv deps web-deps browser db db-stop seed serve lint types schema schema-check unit bench clean
 
 dev: setup db seed serve
 
-test: setup schema-check lint types unit
+test: setup browser schema-check lint types unit
 
 uv:
 	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || python3 -m pip install --quiet --user uv
@@ -25,6 +25,12 @@ web-deps:
 	@cd web && npm ci --no-audit --no-fund --loglevel=error
 
 setup: deps web-deps
+
+# Browser tests drive Debian's Chromium (no browser download of a test tool's own).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "install Debian's chromium (sudo apt-get install chromium) for the browser tests"; exit 1; fi; }
 
 db: deps
 	@"$(UV)" run python -m infra.localdb start >/dev/null

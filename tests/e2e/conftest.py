@@ -1,0 +1,64 @@
+"""A real Chromium for end-to-end tests of the tracking snippet and the demo shop.
+
+Pages may only talk to 127.0.0.1 (the app under test): any other request is
+aborted, recorded, and fails the test, so the demo can never depend on, or leak
+to, the internet."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.async_api import Browser, BrowserContext, Route, async_playwright
+
+# Debian's Chromium; CHROMIUM_PATH points elsewhere (e.g. /usr/bin/google-chrome).
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
+LOCAL_HOSTS = {"127.0.0.1"}
+HAVE_CHROMIUM = CHROMIUM.exists()
+
+
+@dataclass
+class GuardedBrowser:
+    """Chromium whose contexts may only reach LOCAL_HOSTS."""
+
+    browser: Browser
+    blocked: list[str] = field(default_factory=list)
+
+    async def new_context(self, **options: Any) -> BrowserContext:
+        context = await self.browser.new_context(**options)
+
+        async def guard(route: Route) -> None:
+            url = route.request.url
+            if urlsplit(url).hostname in LOCAL_HOSTS:
+                await route.fallback()
+            else:
+                self.blocked.append(url)
+                await route.abort("blockedbyclient")
+
+        await context.route("**/*", guard)
+        return context
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[GuardedBrowser]:
+    if not HAVE_CHROMIUM:
+        message = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=ARGS, headless=True
+        )
+        guarded = GuardedBrowser(chromium)
+        try:
+            yield guarded
+        finally:
+            await chromium.close()
+        assert not guarded.blocked, f"requests to other hosts: {guarded.blocked}"

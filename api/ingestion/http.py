@@ -84,8 +84,16 @@ async def track_endpoint(request: Request) -> Response:
         log.warning("ingestion failed, client will retry: %s", error)
         headers = {**cors, "Retry-After": str(RETRY_AFTER_SECONDS)}
         return _error(503, "SERVICE_UNAVAILABLE", "the database is unavailable, retry", headers)
+    identified: dict[str, object] = {}
+    if "identify" in payload:
+        identified = {
+            "identify": {"status": "rejected", "reason": result.identify_error}
+            if result.identify_error
+            else {"status": "accepted"}
+        }
     return JSONResponse(
         {
+            **identified,
             "accepted": result.count("accepted"),
             "duplicates": result.count("duplicate"),
             "rejected": result.count("rejected"),

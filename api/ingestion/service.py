@@ -53,6 +53,7 @@ class EventResult:
 class TrackResult:
     results: list[EventResult] = field(default_factory=list)
     customer: Customer | None = None  # the identified customer, when identify was sent
+    identify_error: str | None = None  # why identify was refused
 
     def count(self, status: Status) -> int:
         return sum(1 for result in self.results if result.status == status)
@@ -167,15 +168,20 @@ async def track(
 ) -> TrackResult:
     """Record a batch; a bad event never rejects its good neighbours.
 
-    Raises InputError for a batch that cannot be read at all (too many events,
-    a malformed identify); database errors propagate (the caller retries)."""
+    Raises InputError for a batch that cannot be read at all (too many
+    events); database errors propagate (the caller retries)."""
     if len(raw_events) > settings.ingest_max_batch:
         raise InputError(
             "events", f"{len(raw_events)} events, at most {settings.ingest_max_batch} per batch"
         )
     result = TrackResult()
     if raw_identity is not None:
-        result.customer = await identify(parse_identity(raw_identity))
+        # A bad identify is reported, like a bad event, and never costs the
+        # batch its events.
+        try:
+            result.customer = await identify(parse_identity(raw_identity))
+        except InputError as error:
+            result.identify_error = str(error)
 
     now = utc_now()
     valid: list[tuple[int, IncomingEvent]] = []

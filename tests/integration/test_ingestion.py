@@ -147,6 +147,19 @@ async def test_http_track_json_and_text_plain(api):
     assert session is not None and session.country == "FR" and session.event_count == 2
 
 
+async def test_bad_identify_keeps_the_events(api):
+    payload = {
+        "identify": {"distinctId": "web-2", "country": "XX"},
+        "events": [event("web-2", NOW, session="s1")],
+    }
+    body = (await api.http.post("/v1/track", json=payload)).json()
+    assert body["identify"]["status"] == "rejected"
+    assert "country" in body["identify"]["reason"]
+    assert body["accepted"] == 1
+    ok = {"identify": {"distinctId": "web-2", "name": "Kim"}, "events": []}
+    assert (await api.http.post("/v1/track", json=ok)).json()["identify"] == {"status": "accepted"}
+
+
 @pytest.mark.parametrize(
     "body,status",
     [(b"{not json", 400), (b"[1, 2]", 400), (b'{"events": 3}', 400), (b'{"events": [NaN]}', 400)],

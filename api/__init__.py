@@ -1,1 +1,3 @@
 """Customer tracking platform: the API process (settings, documents, services, CLI)."""
+
+__version__ = "0.1.0"

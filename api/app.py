@@ -13,13 +13,15 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from api import graphiql, web
 from api.db import Database
 from api.ingestion import http as ingestion_http
 from api.settings import Settings, Stage
+from api.telemetry.http import traced
+from api.telemetry.setup import configure as configure_telemetry
 from schema import schema
 from schema.context import Context
 
@@ -61,7 +63,8 @@ class DatabaseGuard:
         await self.app(scope, receive, send)
 
 
-def create_app(settings: Settings, listeners: Sequence[CommandListener] = ()) -> Starlette:
+def create_app(settings: Settings, listeners: Sequence[CommandListener] = ()) -> ASGIApp:
+    telemetry = configure_telemetry(settings)
     database = Database(settings, listeners)
 
     @asynccontextmanager
@@ -102,4 +105,5 @@ def create_app(settings: Settings, listeners: Sequence[CommandListener] = ()) ->
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings
     app.state.database = database
-    return app
+    app.state.telemetry = telemetry
+    return traced(app)

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     # events from a browser; comma-separated, "*" for any.
     track_origins: str = ""
 
+    # A GraphQL operation slower than this is logged with its slowest spans.
+    slow_operation_ms: int = Field(default=1000, ge=1)
+
     # Analytics.
     analytics_max_span_days: int = Field(default=366, ge=1, le=3660)
 

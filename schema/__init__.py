@@ -10,6 +10,7 @@ from graphql import GraphQLError
 from schema.errors import ErrorCodes
 from schema.ingestion.types import Mutation
 from schema.query import Query
+from schema.tracing import Tracing
 
 
 class Schema(strawberry.Schema):
@@ -18,4 +19,5 @@ class Schema(strawberry.Schema):
         return None
 
 
-schema = Schema(query=Query, mutation=Mutation, extensions=[ErrorCodes])
+# Tracing first: it wraps the others and sees the final errors.
+schema = Schema(query=Query, mutation=Mutation, extensions=[Tracing, ErrorCodes])

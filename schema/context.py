@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from beanie import Document, PydanticObjectId
+from opentelemetry import trace
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.dataloader import DataLoader
@@ -17,10 +18,13 @@ from api.lookup import by_ids
 from api.settings import Settings
 
 D = TypeVar("D", bound=Document)
+tracer = trace.get_tracer("tracking.dataloader")
 
 
 async def _load(document: type[D], keys: Sequence[PydanticObjectId]) -> list[D | None]:
-    found = await by_ids(document, keys)
+    name = f"dataloader {document.__name__}"
+    with tracer.start_as_current_span(name, attributes={"dataloader.batch_size": len(keys)}):
+        found = await by_ids(document, keys)
     return [found.get(key) for key in keys]
 
 

@@ -26,7 +26,7 @@ from pymongo.monitoring import (
     CommandStartedEvent,
     CommandSucceededEvent,
 )
-from starlette.applications import Starlette
+from starlette.types import ASGIApp
 
 from api.app import create_app
 from api.db import init_documents, make_client
@@ -112,7 +112,7 @@ class Api:
 
 
 @asynccontextmanager
-async def serve(app: Starlette) -> AsyncIterator[str]:
+async def serve(app: ASGIApp) -> AsyncIterator[str]:
     """Serve ``app`` with uvicorn on a free port in this event loop; yields its URL."""
     port = localdb.free_port()
     server = uvicorn.Server(

@@ -1,14 +1,35 @@
-"""Static files the API serves in local runs: the tracking snippet and the demo shop."""
+"""Static files the API serves: the tracking snippet, the demo shop and the staff SPA.
+
+The SPA is built by ``make web-build`` into ``web/dist``: its hashed ``/assets/*``
+are cached forever, and ``index.html`` answers ``/`` and every other GET path that
+is not the API's (the SPA's client-side routes), never cached so a deploy shows at
+once. These routes come last in the app, after the API's own."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from starlette.responses import FileResponse
+from starlette.requests import Request
+from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 WEB = Path(__file__).resolve().parent.parent / "web"
+DIST = WEB / "dist"
+
+# Paths owned by the API: never answered with the SPA's index.html.
+API_PREFIXES = (
+    "/graphql",
+    "/graphiql-assets",
+    "/v1",
+    "/healthz",
+    "/readyz",
+    "/tracker.js",
+    "/demo",
+)
+IMMUTABLE = "public, max-age=31536000, immutable"
+NOT_BUILT = "SPA not built: run make dev\n"
 
 
 async def tracker(_: object) -> FileResponse:
@@ -20,7 +41,43 @@ async def tracker(_: object) -> FileResponse:
     )
 
 
+class ImmutableFiles(StaticFiles):
+    """Content-hashed build output: cached for a year."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code == 200:
+            response.headers["Cache-Control"] = IMMUTABLE
+        return response
+
+
+def is_api_path(path: str) -> bool:
+    return any(path == prefix or path.startswith(prefix + "/") for prefix in API_PREFIXES)
+
+
+async def spa(request: Request) -> Response:
+    """index.html for the SPA's routes; 404 for unknown API paths."""
+    path = request.url.path
+    if path != "/" and is_api_path(path):
+        return PlainTextResponse("Not Found", status_code=404)
+    index = DIST / "index.html"
+    if not index.is_file():
+        return PlainTextResponse(NOT_BUILT, status_code=503)
+    # Files at the top of dist (config.js, favicon) are served as they are.
+    name = path.lstrip("/")
+    if name and "/" not in name and name != "index.html":
+        candidate = DIST / name
+        if candidate.is_file():
+            return FileResponse(candidate, headers={"Cache-Control": "no-cache"})
+        if name == "config.js":
+            # Optional run-time configuration: an empty script when none is deployed.
+            return Response("", media_type="text/javascript", headers={"Cache-Control": "no-cache"})
+    return FileResponse(index, media_type="text/html", headers={"Cache-Control": "no-cache"})
+
+
 routes = [
     Route("/tracker.js", tracker),
     Mount("/demo", StaticFiles(directory=WEB / "demo", html=True, check_dir=False), name="demo"),
+    Mount("/assets", ImmutableFiles(directory=DIST / "assets", check_dir=False), name="assets"),
+    Route("/{path:path}", spa, methods=["GET", "HEAD"]),
 ]

@@ -18,13 +18,18 @@ from graphql import GraphQLResolveInfo
 from opentelemetry import metrics, trace
 from strawberry.extensions import SchemaExtension
 
-from api.telemetry.slow import collecting, slowest
+from api.telemetry.slow import collecting, database_ms, slowest
 
 log = logging.getLogger("api.graphql")
 tracer = trace.get_tracer("tracking.graphql")
 meter = metrics.get_meter("tracking.graphql")
 duration = meter.create_histogram(
     "graphql.server.operation.duration", unit="ms", description="GraphQL operations"
+)
+db_duration = meter.create_histogram(
+    "graphql.server.db.duration",
+    unit="ms",
+    description="Time in MongoDB commands per GraphQL operation",
 )
 
 
@@ -67,10 +72,9 @@ class Tracing(SchemaExtension):
                 }
             )
             elapsed = (time.perf_counter() - started) * 1000
-        duration.record(
-            elapsed,
-            {"graphql.operation.name": name, "graphql.operation.type": kind, "error": failed},
-        )
+        labels = {"graphql.operation.name": name, "graphql.operation.type": kind}
+        duration.record(elapsed, {**labels, "error": failed})
+        db_duration.record(database_ms(spans), labels)
         if elapsed >= context.context.settings.slow_operation_ms:
             log.warning(
                 "slow graphql operation",

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from beanie import PydanticObjectId
+from opentelemetry import metrics
 from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
 
 from api.analytics.hours import mark_dirty
@@ -38,6 +39,9 @@ from api.sessions.documents import Session
 from api.settings import Settings
 
 Status = Literal["accepted", "duplicate", "rejected"]
+counted = metrics.get_meter("tracking.ingestion").create_counter(
+    "ingest.events", description="Events received, by outcome"
+)
 Step = Callable[[str], Awaitable[None]]
 
 
@@ -226,6 +230,9 @@ async def track(
         status: Status = "duplicate" if position in duplicates else "accepted"
         result.results.append(EventResult(index, event.event_id, status))
     result.results.sort(key=lambda item: item.index)
+    for status in ("accepted", "duplicate", "rejected"):
+        if amount := result.count(status):
+            counted.add(amount, {"status": status})
     return result
 
 

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from opentelemetry import metrics, trace
+from opentelemetry._logs import set_logger_provider
+from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
 from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.instrumentation.propagators import (
@@ -23,6 +25,8 @@ from opentelemetry.instrumentation.propagators import (
     set_global_response_propagator,
 )
 from opentelemetry.instrumentation.pymongo import PymongoInstrumentor
+from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
+from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
 from opentelemetry.sdk.resources import Resource
@@ -41,6 +45,7 @@ log = logging.getLogger("api.telemetry")
 class Telemetry:
     tracer_provider: TracerProvider | None
     meter_provider: MeterProvider | None
+    logger_provider: LoggerProvider | None = None
 
     def flush(self, timeout_millis: int = 2000) -> None:
         """Send what is buffered; Lambda calls this before an invocation returns."""
@@ -48,6 +53,8 @@ class Telemetry:
             self.tracer_provider.force_flush(timeout_millis)
         if self.meter_provider is not None:
             self.meter_provider.force_flush(timeout_millis)
+        if self.logger_provider is not None:
+            self.logger_provider.force_flush(timeout_millis)
 
 
 class QuietExporter(SpanExporter):
@@ -116,8 +123,17 @@ def configure(settings: Settings) -> Telemetry:
         meter_provider = MeterProvider(resource=resource, metric_readers=[reader])
         metrics.set_meter_provider(meter_provider)
 
+    logger_provider = None
+    if _exporting("LOGS"):
+        # Logs go to the collector too (and on to Loki), where Grafana links
+        # them to their traces by trace id.
+        logger_provider = LoggerProvider(resource=resource)
+        logger_provider.add_log_record_processor(BatchLogRecordProcessor(OTLPLogExporter()))
+        set_logger_provider(logger_provider)
+        logging.getLogger().addHandler(LoggingHandler(logger_provider=logger_provider))
+
     set_global_response_propagator(TraceResponsePropagator())
     # Command names and the shape of filters only: values are never recorded.
     PymongoInstrumentor().instrument(tracer_provider=tracer_provider, request_hook=query_shape_hook)
-    _telemetry = Telemetry(tracer_provider, meter_provider)
+    _telemetry = Telemetry(tracer_provider, meter_provider, logger_provider)
     return _telemetry

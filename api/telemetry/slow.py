@@ -13,7 +13,8 @@ from contextvars import ContextVar
 from opentelemetry.context import Context
 from opentelemetry.sdk.trace import ReadableSpan, Span, SpanProcessor
 
-_active: ContextVar[list[tuple[str, float]] | None] = ContextVar("slow_spans", default=None)
+Noted = tuple[str, float, bool]  # name, milliseconds, is a database command
+_active: ContextVar[list[Noted] | None] = ContextVar("slow_spans", default=None)
 
 
 class SlowSpanCollector(SpanProcessor):
@@ -23,7 +24,9 @@ class SlowSpanCollector(SpanProcessor):
     def on_end(self, span: ReadableSpan) -> None:
         collected = _active.get()
         if collected is not None and span.start_time and span.end_time:
-            collected.append((span.name, (span.end_time - span.start_time) / 1e6))
+            attributes = span.attributes or {}
+            is_db = "db.system" in attributes or "db.system.name" in attributes
+            collected.append((span.name, (span.end_time - span.start_time) / 1e6, is_db))
 
     def shutdown(self) -> None:
         return None
@@ -33,9 +36,9 @@ class SlowSpanCollector(SpanProcessor):
 
 
 @contextmanager
-def collecting() -> Iterator[list[tuple[str, float]]]:
-    """Spans (name, milliseconds) that end inside this block, in this context."""
-    spans: list[tuple[str, float]] = []
+def collecting() -> Iterator[list[Noted]]:
+    """Spans that end inside this block, in this context."""
+    spans: list[Noted] = []
     token = _active.set(spans)
     try:
         yield spans
@@ -43,6 +46,10 @@ def collecting() -> Iterator[list[tuple[str, float]]]:
         _active.reset(token)
 
 
-def slowest(spans: list[tuple[str, float]], count: int = 5) -> list[dict[str, object]]:
+def slowest(spans: list[Noted], count: int = 5) -> list[dict[str, object]]:
     ordered = sorted(spans, key=lambda item: -item[1])[:count]
-    return [{"span": name, "ms": round(ms, 1)} for name, ms in ordered]
+    return [{"span": name, "ms": round(ms, 1)} for name, ms, _ in ordered]
+
+
+def database_ms(spans: list[Noted]) -> float:
+    return sum(ms for _, ms, is_db in spans if is_db)

@@ -1,0 +1,201 @@
+"""What tracing costs: throughput and p95 of a realistic read mix with tracing
+off, on at full sampling, and on at 10 %, each against the same server code
+exporting to a real OTLP/HTTP receiver on 127.0.0.1.
+
+    uv run python -m tests.benchmarks.tracing [--requests 300]
+
+Writes bench-output/tracing.json and the marked section of docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+from pymongo import AsyncMongoClient
+
+from api.analytics.hours import rebuild
+from api.db import init_documents
+from api.seed import load
+from infra import localdb
+
+ROOT = Path(__file__).resolve().parents[2]
+OUTPUT = ROOT / "bench-output" / "tracing.json"
+DOCS = ROOT / "docs" / "performance.md"
+START, END = "<!-- tracing:start -->", "<!-- tracing:end -->"
+RATIO = "parentbased_traceidratio"
+MODES = {
+    "tracing off": {"OTEL_SDK_DISABLED": "true"},
+    "on, sampling 1.0": {"OTEL_TRACES_SAMPLER": RATIO, "OTEL_TRACES_SAMPLER_ARG": "1.0"},
+    "on, sampling 0.1": {"OTEL_TRACES_SAMPLER": RATIO, "OTEL_TRACES_SAMPLER_ARG": "0.1"},
+}
+CUSTOMERS = """query Customers { customers(first: 20) { nodes { id name email country lastSeenAt
+  sessions(first: 3) { nodes { startTime device eventCount customer { name } } } } } }"""
+EVENTS = """query Events($id: ID!) { session(id: $id) { events(first: 50) {
+  nodes { type page timestamp metadata } } } }"""
+
+
+class Sink(BaseHTTPRequestHandler):
+    """An OTLP/HTTP endpoint that takes everything and keeps a count of bytes."""
+
+    received = 0
+
+    def do_POST(self) -> None:
+        Sink.received += len(self.rfile.read(int(self.headers["Content-Length"])))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-protobuf")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        return None
+
+
+def start_api(
+    uri: str, db_name: str, otlp: str, extra: dict[str, str]
+) -> tuple[subprocess.Popen[bytes], str]:
+    port = localdb.free_port()
+    env = {**os.environ, "MONGODB_URI": uri, "MONGODB_DB": db_name, "LOG_LEVEL": "WARNING",
+           "OTEL_EXPORTER_OTLP_ENDPOINT": otlp, **extra}  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "api", "serve", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(f"{url}/readyz").status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    process.kill()
+    raise SystemExit("the API did not start")
+
+
+async def measure(url: str, session_id: str, requests: int) -> dict[str, float]:
+    latencies = []
+    async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+        for index in range(requests + 10):
+            body: dict[str, Any] = (
+                {"query": CUSTOMERS}
+                if index % 2
+                else {"query": EVENTS, "variables": {"id": session_id}}
+            )
+            began = time.perf_counter()
+            response = await http.post("/graphql", json=body)
+            elapsed = time.perf_counter() - began
+            assert response.status_code == 200 and "errors" not in response.json(), response.text
+            if index >= 10:  # warm-up
+                latencies.append(elapsed * 1000)
+    return {
+        "requests": len(latencies),
+        "throughput": len(latencies) / (sum(latencies) / 1000),
+        "p50": statistics.median(latencies),
+        "p95": statistics.quantiles(latencies, n=20)[18],
+    }
+
+
+async def run(requests: int, rounds: int) -> dict[str, Any]:
+    folder = Path(tempfile.mkdtemp(prefix="tracking-bench-tracing-"))
+    folder.chmod(0o755)  # noqa: ASYNC240 - PostgreSQL runs as its own user
+    server = localdb.spawn(folder, localdb.free_port())
+    sink = ThreadingHTTPServer(("127.0.0.1", 0), Sink)
+    threading.Thread(target=sink.serve_forever, daemon=True).start()
+    try:
+        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(server.uri, tz_aware=True)
+        await init_documents(client, "bench_tracing")
+        await load(
+            client["bench_tracing"],
+            300,
+            seed=7,
+            anchor=datetime(2026, 11, 1, tzinfo=UTC),
+            progress=False,
+        )
+        await rebuild()
+        session = await client["bench_tracing"]["sessions"].find_one({"eventCount": {"$gte": 20}})
+        assert session is not None
+        from strawberry.relay import GlobalID
+
+        session_id = str(GlobalID("Session", str(session["_id"])))
+        await client.close()
+        results: dict[str, list[dict[str, float]]] = {mode: [] for mode in MODES}
+        # Modes interleaved over rounds, so drift on a shared machine hits all alike.
+        for _ in range(rounds):
+            for mode, env in MODES.items():
+                process, url = start_api(
+                    server.uri, "bench_tracing", f"http://127.0.0.1:{sink.server_port}", env
+                )
+                try:
+                    results[mode].append(await measure(url, session_id, requests))
+                finally:
+                    process.terminate()
+                    process.wait(timeout=15)
+        summary = {
+            mode: {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+            for mode, runs in results.items()
+        }
+        base = summary["tracing off"]["throughput"]
+        for figures in summary.values():
+            figures["overhead"] = 1 - figures["throughput"] / base
+        return {"date": datetime.now(UTC).isoformat(timespec="minutes"), "rounds": rounds,
+                "otlp_bytes": Sink.received, "modes": summary}  # fmt: skip
+    finally:
+        sink.shutdown()
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def table(report: dict[str, Any]) -> str:
+    lines = [
+        f"Run {report['date']} UTC: {report['rounds']} rounds per mode, each after 10 warm-up",
+        "requests, alternating a customers page (with sessions and their customers) and a",
+        "session's 50 events; the API exports to an OTLP/HTTP receiver on 127.0.0.1.",
+        "",
+        "| mode | req/s | p50 ms | p95 ms | throughput lost |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for mode, figures in report["modes"].items():
+        lines.append(
+            f"| {mode} | {figures['throughput']:.1f} | {figures['p50']:.1f} | "
+            f"{figures['p95']:.1f} | {figures['overhead'] * 100:.1f} % |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.tracing")
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    report = asyncio.run(run(args.requests, args.rounds))
+    OUTPUT.parent.mkdir(exist_ok=True)
+    OUTPUT.write_text(json.dumps(report, indent=2))
+    text = DOCS.read_text()
+    section = f"{START}\n{table(report)}\n{END}"
+    if START in text:
+        text = re.sub(
+            re.escape(START) + ".*?" + re.escape(END), lambda _: section, text, flags=re.S
+        )
+    else:
+        text += f"\n## What tracing costs\n\n`make bench-tracing`\n\n{section}\n"
+    DOCS.write_text(text)
+    print(table(report))
+
+
+if __name__ == "__main__":
+    main()

@@ -9,11 +9,11 @@ PORT ?= 8000
 DEMO_CUSTOMERS ?= 1000
 SCALE ?= 1.0
 
-.PHONY: dev test setup uv deps web-deps browser db db-stop seed serve lint types schema schema-check unit bench clean
+.PHONY: dev test setup uv deps web-deps web-build web-check web-dev browser db db-stop seed serve lint types schema schema-check unit bench bench-tracing clean
 
-dev: setup db seed serve
+dev: setup web-build db seed serve
 
-test: setup browser schema-check lint types unit
+test: setup browser schema-check lint types web-check unit
 
 uv:
 	@command -v uv >/dev/null 2>&1 || test -x "$(UV)" || python3 -m pip install --quiet --user uv
@@ -25,6 +25,24 @@ web-deps:
 	@cd web && npm ci --no-audit --no-fund --loglevel=error
 
 setup: deps web-deps
+
+# The staff SPA (web/src) built into web/dist, which the API serves at /.
+web-build: web-deps
+	cd web && npm run build
+
+# Generated GraphQL types up to date, types, lint, component tests, build, size budget.
+web-check: web-deps
+	cd web && npm run codegen:check
+	cd web && npx tsc --noEmit
+	cd web && npm run lint
+	cd web && npx vitest run
+	cd web && npm run build
+	cd web && npm run budget
+
+# Vite dev server with hot reload on http://127.0.0.1:5173/, /graphql proxied to the API
+# on 127.0.0.1:$(PORT) (run `make serve` beside it).
+web-dev: web-deps
+	cd web && API_PROXY=http://127.0.0.1:$(PORT) npx vite
 
 # Browser tests drive Debian's Chromium (no browser download of a test tool's own).
 browser:
@@ -44,7 +62,7 @@ seed: db
 	  "$(UV)" run python -m api seed --customers $(DEMO_CUSTOMERS) --seed 1 --if-empty
 
 serve: db
-	@echo "API and GraphiQL on http://127.0.0.1:$(PORT)/graphql"
+	@echo "App on http://127.0.0.1:$(PORT)/ ; API and GraphiQL on http://127.0.0.1:$(PORT)/graphql"
 	@MONGODB_URI="$$("$(UV)" run python -m infra.localdb start)" \
 	  "$(UV)" run python -m api serve --port $(PORT)
 
@@ -66,6 +84,9 @@ unit: deps
 
 bench: deps
 	"$(UV)" run python -m tests.benchmarks.run --scale $(SCALE)
+
+bench-tracing: deps
+	"$(UV)" run python -m tests.benchmarks.tracing
 
 clean: db-stop
 	rm -rf .cache/localdb bench-output test-output

@@ -1,0 +1,26 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+// Types and typed document nodes for every graphql() call under src/, from the
+// API's SDL. `npm run codegen:check` regenerates into a temporary folder
+// (CODEGEN_OUT) and fails when the checked-in src/gql/ differs.
+const out = process.env.CODEGEN_OUT ?? 'src/gql/';
+
+const config: CodegenConfig = {
+  schema: '../schema/schema.graphql',
+  documents: ['src/**/*.{ts,tsx}', '!src/gql/**/*', '!src/**/*.test.{ts,tsx}'],
+  ignoreNoDocuments: true,
+  generates: {
+    [out]: {
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: {
+        scalars: { DateTime: 'string', JSON: 'unknown' },
+        enumsAsTypes: true,
+        useTypeImports: true,
+        skipTypename: false,
+      },
+    },
+  },
+};
+
+export default config;

@@ -1,0 +1,76 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query Analytics($range: AnalyticsRangeInput!, $timeZone: String!, $granularity: Granularity!) {\n    analytics(range: $range, timeZone: $timeZone, granularity: $granularity) {\n      activeCustomers\n      sessions\n      events\n      averageSessionDurationSeconds\n      conversionRate\n      timeSeries {\n        start\n        sessions\n        events\n        pageViews\n        checkouts\n      }\n      eventTypes {\n        type\n        count\n        averageTimeSpentSeconds\n      }\n      pages(first: 10) {\n        page\n        views\n        averageTimeSpentSeconds\n      }\n      funnel {\n        step\n        sessions\n        share\n      }\n      countries {\n        key\n        sessions\n        share\n      }\n      devices {\n        key\n        sessions\n        share\n      }\n      notes\n    }\n  }\n": typeof types.AnalyticsDocument,
+    "\n  query CustomerComparison($id: ID!, $range: AnalyticsRangeInput!, $timeZone: String!) {\n    analytics(range: $range, customerId: $id, timeZone: $timeZone) {\n      sessions\n      comparison {\n        activeCustomers\n        eventTypes {\n          type\n          customer\n          averageCustomer\n        }\n        pages {\n          page\n          customerViews\n          customerAverageTimeSpentSeconds\n          averageCustomerViews\n          overallAverageTimeSpentSeconds\n        }\n      }\n    }\n  }\n": typeof types.CustomerComparisonDocument,
+    "\n  query Customer($id: ID!) {\n    customer(id: $id) {\n      id\n      databaseId\n      distinctId\n      name\n      email\n      country\n      language\n      createdAt\n      lastSeenAt\n    }\n  }\n": typeof types.CustomerDocument,
+    "\n  query SessionEvents($id: ID!, $first: Int, $after: String) {\n    session(id: $id) {\n      id\n      events(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            type\n            page\n            timestamp\n            metadata\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.SessionEventsDocument,
+    "\n  query CustomerSessions($id: ID!, $first: Int, $after: String) {\n    customer(id: $id) {\n      id\n      sessions(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            startTime\n            active\n            durationSeconds\n            device\n            eventCount\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.CustomerSessionsDocument,
+    "\n  query Customers(\n    $search: String\n    $filter: CustomerFilterInput\n    $orderBy: CustomerOrder\n    $first: Int\n    $after: String\n  ) {\n    customers(search: $search, filter: $filter, orderBy: $orderBy, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          email\n          country\n          lastSeenAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.CustomersDocument,
+};
+const documents: Documents = {
+    "\n  query Analytics($range: AnalyticsRangeInput!, $timeZone: String!, $granularity: Granularity!) {\n    analytics(range: $range, timeZone: $timeZone, granularity: $granularity) {\n      activeCustomers\n      sessions\n      events\n      averageSessionDurationSeconds\n      conversionRate\n      timeSeries {\n        start\n        sessions\n        events\n        pageViews\n        checkouts\n      }\n      eventTypes {\n        type\n        count\n        averageTimeSpentSeconds\n      }\n      pages(first: 10) {\n        page\n        views\n        averageTimeSpentSeconds\n      }\n      funnel {\n        step\n        sessions\n        share\n      }\n      countries {\n        key\n        sessions\n        share\n      }\n      devices {\n        key\n        sessions\n        share\n      }\n      notes\n    }\n  }\n": types.AnalyticsDocument,
+    "\n  query CustomerComparison($id: ID!, $range: AnalyticsRangeInput!, $timeZone: String!) {\n    analytics(range: $range, customerId: $id, timeZone: $timeZone) {\n      sessions\n      comparison {\n        activeCustomers\n        eventTypes {\n          type\n          customer\n          averageCustomer\n        }\n        pages {\n          page\n          customerViews\n          customerAverageTimeSpentSeconds\n          averageCustomerViews\n          overallAverageTimeSpentSeconds\n        }\n      }\n    }\n  }\n": types.CustomerComparisonDocument,
+    "\n  query Customer($id: ID!) {\n    customer(id: $id) {\n      id\n      databaseId\n      distinctId\n      name\n      email\n      country\n      language\n      createdAt\n      lastSeenAt\n    }\n  }\n": types.CustomerDocument,
+    "\n  query SessionEvents($id: ID!, $first: Int, $after: String) {\n    session(id: $id) {\n      id\n      events(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            type\n            page\n            timestamp\n            metadata\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.SessionEventsDocument,
+    "\n  query CustomerSessions($id: ID!, $first: Int, $after: String) {\n    customer(id: $id) {\n      id\n      sessions(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            startTime\n            active\n            durationSeconds\n            device\n            eventCount\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.CustomerSessionsDocument,
+    "\n  query Customers(\n    $search: String\n    $filter: CustomerFilterInput\n    $orderBy: CustomerOrder\n    $first: Int\n    $after: String\n  ) {\n    customers(search: $search, filter: $filter, orderBy: $orderBy, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          email\n          country\n          lastSeenAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.CustomersDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Analytics($range: AnalyticsRangeInput!, $timeZone: String!, $granularity: Granularity!) {\n    analytics(range: $range, timeZone: $timeZone, granularity: $granularity) {\n      activeCustomers\n      sessions\n      events\n      averageSessionDurationSeconds\n      conversionRate\n      timeSeries {\n        start\n        sessions\n        events\n        pageViews\n        checkouts\n      }\n      eventTypes {\n        type\n        count\n        averageTimeSpentSeconds\n      }\n      pages(first: 10) {\n        page\n        views\n        averageTimeSpentSeconds\n      }\n      funnel {\n        step\n        sessions\n        share\n      }\n      countries {\n        key\n        sessions\n        share\n      }\n      devices {\n        key\n        sessions\n        share\n      }\n      notes\n    }\n  }\n"): (typeof documents)["\n  query Analytics($range: AnalyticsRangeInput!, $timeZone: String!, $granularity: Granularity!) {\n    analytics(range: $range, timeZone: $timeZone, granularity: $granularity) {\n      activeCustomers\n      sessions\n      events\n      averageSessionDurationSeconds\n      conversionRate\n      timeSeries {\n        start\n        sessions\n        events\n        pageViews\n        checkouts\n      }\n      eventTypes {\n        type\n        count\n        averageTimeSpentSeconds\n      }\n      pages(first: 10) {\n        page\n        views\n        averageTimeSpentSeconds\n      }\n      funnel {\n        step\n        sessions\n        share\n      }\n      countries {\n        key\n        sessions\n        share\n      }\n      devices {\n        key\n        sessions\n        share\n      }\n      notes\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CustomerComparison($id: ID!, $range: AnalyticsRangeInput!, $timeZone: String!) {\n    analytics(range: $range, customerId: $id, timeZone: $timeZone) {\n      sessions\n      comparison {\n        activeCustomers\n        eventTypes {\n          type\n          customer\n          averageCustomer\n        }\n        pages {\n          page\n          customerViews\n          customerAverageTimeSpentSeconds\n          averageCustomerViews\n          overallAverageTimeSpentSeconds\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query CustomerComparison($id: ID!, $range: AnalyticsRangeInput!, $timeZone: String!) {\n    analytics(range: $range, customerId: $id, timeZone: $timeZone) {\n      sessions\n      comparison {\n        activeCustomers\n        eventTypes {\n          type\n          customer\n          averageCustomer\n        }\n        pages {\n          page\n          customerViews\n          customerAverageTimeSpentSeconds\n          averageCustomerViews\n          overallAverageTimeSpentSeconds\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Customer($id: ID!) {\n    customer(id: $id) {\n      id\n      databaseId\n      distinctId\n      name\n      email\n      country\n      language\n      createdAt\n      lastSeenAt\n    }\n  }\n"): (typeof documents)["\n  query Customer($id: ID!) {\n    customer(id: $id) {\n      id\n      databaseId\n      distinctId\n      name\n      email\n      country\n      language\n      createdAt\n      lastSeenAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SessionEvents($id: ID!, $first: Int, $after: String) {\n    session(id: $id) {\n      id\n      events(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            type\n            page\n            timestamp\n            metadata\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query SessionEvents($id: ID!, $first: Int, $after: String) {\n    session(id: $id) {\n      id\n      events(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            type\n            page\n            timestamp\n            metadata\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CustomerSessions($id: ID!, $first: Int, $after: String) {\n    customer(id: $id) {\n      id\n      sessions(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            startTime\n            active\n            durationSeconds\n            device\n            eventCount\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query CustomerSessions($id: ID!, $first: Int, $after: String) {\n    customer(id: $id) {\n      id\n      sessions(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            startTime\n            active\n            durationSeconds\n            device\n            eventCount\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Customers(\n    $search: String\n    $filter: CustomerFilterInput\n    $orderBy: CustomerOrder\n    $first: Int\n    $after: String\n  ) {\n    customers(search: $search, filter: $filter, orderBy: $orderBy, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          email\n          country\n          lastSeenAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query Customers(\n    $search: String\n    $filter: CustomerFilterInput\n    $orderBy: CustomerOrder\n    $first: Int\n    $after: String\n  ) {\n    customers(search: $search, filter: $filter, orderBy: $orderBy, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          email\n          country\n          lastSeenAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

@@ -58,4 +58,6 @@ def query_shape_hook(span: Span, event: CommandStartedEvent) -> None:
         span.set_attribute("db.query.shape", described)
     sort = event.command.get("sort")
     if isinstance(sort, dict) and sort:
-        span.set_attribute("db.query.sort", ",".join(f"{k}:{v}" for k, v in sort.items()))
+        # int(): drivers may pass enum members such as SortDirection.DESCENDING.
+        order = ",".join(f"{key}:{int(value)}" for key, value in sort.items())
+        span.set_attribute("db.query.sort", order)

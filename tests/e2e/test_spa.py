@@ -72,9 +72,12 @@ async def test_staff_app(spa_built: None, seeded: Api, db: Db, browser: GuardedB
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     requests: list[str] = []
+    traceparents: list[str] = []
 
     def record(request: Request) -> None:
         requests.append(request.url)
+        if urlsplit(request.url).path == "/graphql":
+            traceparents.append(request.headers.get("traceparent", ""))
 
     page.on("request", record)
 
@@ -90,6 +93,11 @@ async def test_staff_app(spa_built: None, seeded: Api, db: Db, browser: GuardedB
     ]
     assert not foreign, f"the first page loaded from other origins: {foreign}"
     assert any(urlsplit(url).path == "/graphql" for url in requests)
+    # Each API request starts its own trace in the browser.
+    assert traceparents and all(
+        re.fullmatch(r"00-[0-9a-f]{32}-[0-9a-f]{16}-01", t) for t in traceparents
+    )
+    assert len(set(traceparents)) == len(traceparents)
     await shot(page, "customers")
 
     # Search by the start of a seeded customer's email (the part before @).

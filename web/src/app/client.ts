@@ -7,6 +7,7 @@ import { Client, fetchExchange, type Exchange } from 'urql';
 import { cacheExchange, type CacheExchangeOpts } from '@urql/exchange-graphcache';
 import { relayPagination } from '@urql/exchange-graphcache/extras';
 import { apiUrl } from './config';
+import { tracedFetch } from './tracing';
 
 const embedded = () => null;
 
@@ -44,5 +45,6 @@ export function makeClient(url: string = apiUrl(), transport: Exchange = fetchEx
     url,
     exchanges: [cacheExchange(cacheOptions), transport],
     preferGetMethod: false,
+    fetch: tracedFetch,
   });
 }

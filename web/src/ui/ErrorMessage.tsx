@@ -1,7 +1,11 @@
 import type { CombinedError } from 'urql';
+import { traceIdOf } from '../app/tracing';
+import { CopyButton } from './CopyButton';
 
-/** A GraphQL or network error, with each error's extensions.code. */
+/** A GraphQL or network error, with each error's extensions.code and the
+ * request's trace id, which support can hand to an SRE. */
 export function ErrorMessage({ error, retry }: { error: CombinedError; retry?: () => void }) {
+  const traceId = traceIdOf(error.response);
   const items = error.graphQLErrors.length
     ? error.graphQLErrors.map((e) => ({
         code: String(e.extensions?.code ?? 'ERROR'),
@@ -18,6 +22,11 @@ export function ErrorMessage({ error, retry }: { error: CombinedError; retry?: (
           </li>
         ))}
       </ul>
+      {traceId && (
+        <p className="trace-id">
+          Trace id <code>{traceId}</code> <CopyButton value={traceId} label="Copy trace id" />
+        </p>
+      )}
       {retry && (
         <button type="button" className="button" onClick={retry}>
           Try again

@@ -16,24 +16,18 @@ from __future__ import annotations
 
 import asyncio
 import html
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import httpx
-from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsServiceRequest
-from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
-from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
 from opentelemetry.proto.logs.v1.logs_pb2 import LogRecord
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
@@ -42,6 +36,8 @@ from api.analytics import hours
 from api.db import init_documents, make_client
 from api.settings import Settings
 from infra import localdb
+from tests.api_process import start_api, stop_api
+from tests.otlp import Receiver, attributes, receiving, value
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "docs" / "images" / "trace-view.png"
@@ -90,60 +86,6 @@ SHOWN = (
     "db.query.shape",
     "db.query.sort",
 )
-
-
-# ---------------------------------------------------------------- receiver
-
-
-class Receiver(ThreadingHTTPServer):
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), Handler)
-        self.spans: list[tuple[dict[str, str], Span]] = []
-        self.logs: list[LogRecord] = []
-        self.lock = threading.Lock()
-
-
-class Handler(BaseHTTPRequestHandler):
-    server: Receiver
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        if self.path == "/v1/traces":
-            traces = ExportTraceServiceRequest.FromString(body)
-            with self.server.lock:
-                for resource_spans in traces.resource_spans:
-                    resource = attributes(resource_spans.resource.attributes)
-                    for scope in resource_spans.scope_spans:
-                        self.server.spans.extend((resource, span) for span in scope.spans)
-        elif self.path == "/v1/logs":
-            logs = ExportLogsServiceRequest.FromString(body)
-            with self.server.lock:
-                for resource_logs in logs.resource_logs:
-                    for scope_logs in resource_logs.scope_logs:
-                        self.server.logs.extend(scope_logs.log_records)
-        self.send_response(200)
-        self.send_header("Content-Type", "application/x-protobuf")
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        return None
-
-
-def value(any_value: AnyValue) -> Any:
-    kind = any_value.WhichOneof("value")
-    if kind == "array_value":
-        return [value(item) for item in any_value.array_value.values]
-    if kind == "kvlist_value":
-        return attributes(any_value.kvlist_value.values)
-    return getattr(any_value, kind) if kind else None
-
-
-def attributes(pairs: Any) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    pair: KeyValue
-    for pair in pairs:
-        found[pair.key] = value(pair.value)
-    return found
 
 
 # ---------------------------------------------------------------- rendering
@@ -322,39 +264,6 @@ def log_lines(records: list[LogRecord], trace_id: str) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- the run
 
 
-def start_api(uri: str, database: str, endpoint: str, log_path: Path) -> tuple[Any, str]:
-    port = localdb.free_port()
-    env = {
-        **os.environ,
-        "MONGODB_URI": uri,
-        "MONGODB_DB": database,
-        "OTEL_EXPORTER_OTLP_ENDPOINT": endpoint,
-        "OTEL_BSP_SCHEDULE_DELAY": "100",
-        "OTEL_BLRP_SCHEDULE_DELAY": "100",
-        "OTEL_METRIC_EXPORT_INTERVAL": "60000",
-        "SLOW_OPERATION_MS": "1",  # so that the slow-operation log line shows too
-        "LOG_LEVEL": "INFO",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "api", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log_path.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/readyz").status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    process.kill()
-    raise SystemExit(log_path.read_text())
-
-
 async def load_demo_data(uri: str, database: str) -> None:
     settings = Settings(mongodb_uri=uri, mongodb_db=database)
     client = make_client(settings)
@@ -399,51 +308,62 @@ def screenshot(page: Path, output: Path, profile: Path) -> None:
     )
 
 
+EXPORT_NOW = {
+    "OTEL_BSP_SCHEDULE_DELAY": "100",
+    "OTEL_BLRP_SCHEDULE_DELAY": "100",
+    "OTEL_METRIC_EXPORT_INTERVAL": "60000",
+    "SLOW_OPERATION_MS": "1",  # so that the slow-operation log line shows too
+    "LOG_LEVEL": "INFO",
+}
+
+
 def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="tracking-trace-view-"))
     folder.chmod(0o755)  # PostgreSQL (FerretDB's storage) runs as its own user
     server = localdb.spawn(folder, localdb.free_port())
-    receiver = Receiver()
-    threading.Thread(target=receiver.serve_forever, daemon=True).start()
     process = None
     database = "trace_view"
     try:
         asyncio.run(load_demo_data(server.uri, database))
-        endpoint = f"http://127.0.0.1:{receiver.server_port}"
-        process, url = start_api(server.uri, database, endpoint, folder / "api.log")
-        with httpx.Client(base_url=url, timeout=30) as http:
-            first = http.post("/graphql", json={"query": FIRST_CUSTOMER}).json()
-            customer_id = first["data"]["customers"]["nodes"][0]["id"]
-            trace_id = uuid.uuid4().hex
-            response = http.post(
-                "/graphql",
-                json={"query": QUERY, "variables": {"id": customer_id}},
-                headers={"traceparent": f"00-{trace_id}-{uuid.uuid4().hex[:16]}-01"},
-            )
-        body = response.json()
-        assert "errors" not in body, body
-        assert response.headers["x-trace-id"] == trace_id
-        resource, spans = wait_for_trace(receiver, trace_id)
-        time.sleep(0.5)  # the log record of the same request
-        with receiver.lock:
-            logs = log_lines(receiver.logs, trace_id)
-        rows = tree(spans)
-        page = folder / "trace-view.html"
-        page.write_text(render(rows, resource, logs))
-        screenshot(page, OUTPUT, folder / "chromium")
-        print(f"trace {trace_id}: {len(rows)} spans -> {OUTPUT.relative_to(ROOT)}")
-        for row in rows:
-            ms = (row.span.end_time_unix_nano - row.span.start_time_unix_nano) / 1e6
-            shape = row.attributes.get("db.query.shape", "")
-            print(f"  {'  ' * row.depth}{row.span.name} {ms:.1f} ms {shape}")
+        with receiving() as receiver:
+            env = {**EXPORT_NOW, "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint}
+            process, url = start_api(server.uri, database, env, (folder / "api.log").open("w"))
+            picture(url, receiver, folder)
     finally:
         if process is not None:
-            process.terminate()
-            process.wait(timeout=15)
-        receiver.shutdown()
+            stop_api(process)
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
     return 0
+
+
+def picture(url: str, receiver: Receiver, folder: Path) -> None:
+    """One traced request, drawn as a waterfall and screenshotted."""
+    with httpx.Client(base_url=url, timeout=30) as http:
+        first = http.post("/graphql", json={"query": FIRST_CUSTOMER}).json()
+        customer_id = first["data"]["customers"]["nodes"][0]["id"]
+        trace_id = uuid.uuid4().hex
+        response = http.post(
+            "/graphql",
+            json={"query": QUERY, "variables": {"id": customer_id}},
+            headers={"traceparent": f"00-{trace_id}-{uuid.uuid4().hex[:16]}-01"},
+        )
+    body = response.json()
+    assert "errors" not in body, body
+    assert response.headers["x-trace-id"] == trace_id
+    resource, spans = wait_for_trace(receiver, trace_id)
+    time.sleep(0.5)  # the log record of the same request
+    with receiver.lock:
+        logs = log_lines(receiver.logs, trace_id)
+    rows = tree(spans)
+    page = folder / "trace-view.html"
+    page.write_text(render(rows, resource, logs))
+    screenshot(page, OUTPUT, folder / "chromium")
+    print(f"trace {trace_id}: {len(rows)} spans -> {OUTPUT.relative_to(ROOT)}")
+    for row in rows:
+        ms = (row.span.end_time_unix_nano - row.span.start_time_unix_nano) / 1e6
+        shape = row.attributes.get("db.query.shape", "")
+        print(f"  {'  ' * row.depth}{row.span.name} {ms:.1f} ms {shape}")
 
 
 if __name__ == "__main__":

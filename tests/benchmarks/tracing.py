@@ -12,27 +12,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import re
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import httpx
 from pymongo import AsyncMongoClient
+from strawberry.relay import GlobalID
 
 from api.analytics.hours import rebuild
 from api.db import init_documents
 from api.seed import load
 from infra import localdb
+from tests.api_process import start_api, stop_api
+from tests.otlp import receiving
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "bench-output" / "tracing.json"
@@ -48,43 +46,6 @@ CUSTOMERS = """query Customers { customers(first: 20) { nodes { id name email co
   sessions(first: 3) { nodes { startTime device eventCount customer { name } } } } } }"""
 EVENTS = """query Events($id: ID!) { session(id: $id) { events(first: 50) {
   nodes { type page timestamp metadata } } } }"""
-
-
-class Sink(BaseHTTPRequestHandler):
-    """An OTLP/HTTP endpoint that takes everything and keeps a count of bytes."""
-
-    received = 0
-
-    def do_POST(self) -> None:
-        Sink.received += len(self.rfile.read(int(self.headers["Content-Length"])))
-        self.send_response(200)
-        self.send_header("Content-Type", "application/x-protobuf")
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        return None
-
-
-def start_api(
-    uri: str, db_name: str, otlp: str, extra: dict[str, str]
-) -> tuple[subprocess.Popen[bytes], str]:
-    port = localdb.free_port()
-    env = {**os.environ, "MONGODB_URI": uri, "MONGODB_DB": db_name, "LOG_LEVEL": "WARNING",
-           "OTEL_EXPORTER_OTLP_ENDPOINT": otlp, **extra}  # fmt: skip
-    process = subprocess.Popen(
-        [sys.executable, "-m", "api", "serve", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if httpx.get(f"{url}/readyz").status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    process.kill()
-    raise SystemExit("the API did not start")
 
 
 async def measure(url: str, session_id: str, requests: int) -> dict[str, float]:
@@ -114,8 +75,6 @@ async def run(requests: int, rounds: int) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="tracking-bench-tracing-"))
     folder.chmod(0o755)  # noqa: ASYNC240 - PostgreSQL runs as its own user
     server = localdb.spawn(folder, localdb.free_port())
-    sink = ThreadingHTTPServer(("127.0.0.1", 0), Sink)
-    threading.Thread(target=sink.serve_forever, daemon=True).start()
     try:
         client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(server.uri, tz_aware=True)
         await init_documents(client, "bench_tracing")
@@ -129,22 +88,23 @@ async def run(requests: int, rounds: int) -> dict[str, Any]:
         await rebuild()
         session = await client["bench_tracing"]["sessions"].find_one({"eventCount": {"$gte": 20}})
         assert session is not None
-        from strawberry.relay import GlobalID
-
         session_id = str(GlobalID("Session", str(session["_id"])))
         await client.close()
         results: dict[str, list[dict[str, float]]] = {mode: [] for mode in MODES}
-        # Modes interleaved over rounds, so drift on a shared machine hits all alike.
-        for _ in range(rounds):
-            for mode, env in MODES.items():
-                process, url = start_api(
-                    server.uri, "bench_tracing", f"http://127.0.0.1:{sink.server_port}", env
-                )
-                try:
-                    results[mode].append(await measure(url, session_id, requests))
-                finally:
-                    process.terminate()
-                    process.wait(timeout=15)
+        with receiving() as sink:
+            # Modes interleaved over rounds, so drift on a shared machine hits all alike.
+            for _ in range(rounds):
+                for mode, env in MODES.items():
+                    variables = {
+                        "LOG_LEVEL": "WARNING",
+                        "OTEL_EXPORTER_OTLP_ENDPOINT": sink.endpoint,
+                    }
+                    process, url = start_api(server.uri, "bench_tracing", {**variables, **env})
+                    try:
+                        results[mode].append(await measure(url, session_id, requests))
+                    finally:
+                        stop_api(process)
+            exported = sink.received_bytes
         summary = {
             mode: {key: statistics.median(run[key] for run in runs) for key in runs[0]}
             for mode, runs in results.items()
@@ -153,9 +113,8 @@ async def run(requests: int, rounds: int) -> dict[str, Any]:
         for figures in summary.values():
             figures["overhead"] = 1 - figures["throughput"] / base
         return {"date": datetime.now(UTC).isoformat(timespec="minutes"), "rounds": rounds,
-                "otlp_bytes": Sink.received, "modes": summary}  # fmt: skip
+                "otlp_bytes": exported, "modes": summary}  # fmt: skip
     finally:
-        sink.shutdown()
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -5,105 +5,37 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
 import pytest
-from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
-    ExportMetricsServiceRequest,
-)
-from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
 from api.customers.documents import Customer
 from api.sessions.documents import Session
 from infra.localdb import free_port
+from tests.api_process import start_api, stop_api
 from tests.factories import BASE
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-class Receiver(ThreadingHTTPServer):
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), Handler)
-        self.spans: list = []
-        self.metrics: list[str] = []
-        self.lock = threading.Lock()
-
-
-class Handler(BaseHTTPRequestHandler):
-    server: Receiver
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        if self.path == "/v1/traces":
-            request = ExportTraceServiceRequest.FromString(body)
-            with self.server.lock:
-                for resource in request.resource_spans:
-                    for scope in resource.scope_spans:
-                        self.server.spans.extend((resource.resource, span) for span in scope.spans)
-        elif self.path == "/v1/metrics":
-            request = ExportMetricsServiceRequest.FromString(body)
-            with self.server.lock:
-                for resource in request.resource_metrics:
-                    for scope in resource.scope_metrics:
-                        self.server.metrics.extend(metric.name for metric in scope.metrics)
-        self.send_response(200)
-        self.send_header("Content-Type", "application/x-protobuf")
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        return None
+from tests.otlp import Receiver, receiving
 
 
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
-    server = Receiver()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
+    with receiving() as server:
+        yield server
 
 
-def start_api(
-    settings, otlp_endpoint: str, log_path: Path, **extra: str
-) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "MONGODB_URI": settings.mongodb_uri,
-        "MONGODB_DB": settings.mongodb_db,
-        "OTEL_EXPORTER_OTLP_ENDPOINT": otlp_endpoint,
+def start(settings, endpoint: str, log_path: Path, **extra: str):
+    variables = {
+        "OTEL_EXPORTER_OTLP_ENDPOINT": endpoint,
         "OTEL_BSP_SCHEDULE_DELAY": "100",
         "OTEL_METRIC_EXPORT_INTERVAL": "300",
         "SLOW_OPERATION_MS": "1",
         "LOG_LEVEL": "INFO",
-        **extra,
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "api", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log_path.open("w"),
-        stderr=subprocess.STDOUT,
+    return start_api(
+        settings.mongodb_uri, settings.mongodb_db, {**variables, **extra}, log_path.open("w")
     )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/readyz").status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    process.kill()
-    raise AssertionError(log_path.read_text())
 
 
 QUERY = """
@@ -114,11 +46,6 @@ query FindCustomers($search: String) {
 }
 """
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    process.wait(timeout=15)
 
 
 async def wait_for(condition):
@@ -136,7 +63,7 @@ async def test_span_tree_from_http_to_mongodb(db, settings, receiver, tmp_path):
     await Customer.insert_many(people)
     for person in await Customer.find_all().to_list():
         await Session(customerId=person.id, startTime=BASE, device="ios").insert()
-    process, url = start_api(settings, f"http://127.0.0.1:{receiver.server_port}", tmp_path / "log")
+    process, url = start(settings, receiver.endpoint, tmp_path / "log")
     try:
         async with httpx.AsyncClient(base_url=url) as http:
             response = await http.post(
@@ -153,8 +80,7 @@ async def test_span_tree_from_http_to_mongodb(db, settings, receiver, tmp_path):
 
         def ours():
             # The request span ends last: once it is here, the whole trace is.
-            with receiver.lock:
-                spans = [span for _, span in receiver.spans if span.trace_id.hex() == TRACE_ID]
+            spans = receiver.trace(TRACE_ID)
             done = any(span.kind == span.SPAN_KIND_SERVER for span in spans)
             return spans if done else None
 
@@ -189,13 +115,12 @@ async def test_span_tree_from_http_to_mongodb(db, settings, receiver, tmp_path):
             assert person.name.lower().split()[1] not in text
         assert "annabel" not in text
 
-        resource = next(res for res, span in receiver.spans if span.trace_id.hex() == TRACE_ID)
-        keys = {a.key: a.value.string_value for a in resource.attributes}
+        keys = next(res for res, span in receiver.spans if span.trace_id.hex() == TRACE_ID)
         assert keys["service.name"] == "tracking-api"
         assert keys["deployment.environment"] == "dev"
         await wait_for(lambda: "graphql.server.operation.duration" in receiver.metrics)
     finally:
-        stop(process)
+        stop_api(process)
     lines = [
         json.loads(line)
         for line in (tmp_path / "log").read_text().splitlines()
@@ -209,7 +134,7 @@ async def test_span_tree_from_http_to_mongodb(db, settings, receiver, tmp_path):
 async def test_collector_down_breaks_nothing(db, settings, tmp_path):
     # Give up on each export after a second, so that failures show within the test.
     dead = f"http://127.0.0.1:{free_port()}"
-    process, url = start_api(settings, dead, tmp_path / "log", OTEL_EXPORTER_OTLP_TIMEOUT="1")
+    process, url = start(settings, dead, tmp_path / "log", OTEL_EXPORTER_OTLP_TIMEOUT="1")
     try:
         async with httpx.AsyncClient(base_url=url) as http:
             for _ in range(10):
@@ -220,7 +145,7 @@ async def test_collector_down_breaks_nothing(db, settings, tmp_path):
                 assert "errors" not in response.json()
                 await asyncio.sleep(0.3)
     finally:
-        stop(process)
+        stop_api(process)
     log = (tmp_path / "log").read_text()
     assert log.count("trace export failing") == 1
     assert "Traceback" not in log

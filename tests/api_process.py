@@ -1,0 +1,54 @@
+"""The API as its own process (`python -m api serve`), for tests and
+benchmarks that need real process-wide telemetry or a real shutdown."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import IO
+
+import httpx
+
+from infra.localdb import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def start_api(
+    uri: str,
+    database: str,
+    env: Mapping[str, str] | None = None,
+    log: IO[str] | int = subprocess.DEVNULL,
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start it on a free port and wait until it is ready; ``env`` adds variables."""
+    port = free_port()
+    variables = {**os.environ, "MONGODB_URI": uri, "MONGODB_DB": database, **(env or {})}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "api", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=variables,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/readyz").status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None:
+            break
+        time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("the API did not become ready")
+
+
+def stop_api(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    process.wait(timeout=15)

@@ -15,7 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError, OperationFailure, PyMongoError
 from pymongo.monitoring import CommandListener
 
-from api.analytics.documents import AnalyticsHour
+from api.analytics.documents import AnalyticsDay, AnalyticsHour
 from api.customers.documents import Customer
 from api.events.documents import Event
 from api.sessions.documents import Session
@@ -23,7 +23,7 @@ from api.settings import Settings
 
 log = logging.getLogger("api.db")
 
-DOCUMENT_MODELS: list[type[Document]] = [Customer, Session, Event, AnalyticsHour]
+DOCUMENT_MODELS: list[type[Document]] = [Customer, Session, Event, AnalyticsHour, AnalyticsDay]
 
 
 DUPLICATE_KEY = 11000

@@ -27,3 +27,18 @@ class AnalyticsHour(Document):
     class Settings:
         name = "analytics_hours"
         indexes: list[Any] = []
+
+
+class AnalyticsDay(Document):
+    """The same figures for a whole UTC day, kept the same way (``seq`` bumped
+    with its hours'), so that long ranges read a document a day, not 24."""
+
+    id: str  # type: ignore[assignment]  # the day, 2026-11-29
+    start: datetime
+    seq: int = 0
+    clean_seq: int = Field(alias="cleanSeq", default=-1)
+    figures: bytes | None = None
+
+    class Settings:
+        name = "analytics_days"
+        indexes: list[Any] = []

@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from beanie import Document
 from bson import Binary
 from pymongo.errors import BulkWriteError
 
-from api.analytics.documents import AnalyticsHour
+from api.analytics.documents import AnalyticsDay, AnalyticsHour
 from api.analytics.figures import Figures, pack, unpack
 from api.db import DUPLICATE_KEY, upsert_one
 from api.events.documents import Event
@@ -23,14 +24,33 @@ SESSION_FIELDS = {
 
 
 async def mark_dirty(hours: Iterable[str]) -> None:
-    """Bump ``seq`` of each hour: its figures must be recomputed before use."""
-    collection = AnalyticsHour.get_pymongo_collection()
-    for key in sorted(set(hours)):
+    """Bump ``seq`` of each hour and of its day: their figures must be
+    recomputed before use."""
+    keys = sorted(set(hours))
+    await _bump(AnalyticsHour, [(key, hour_start(key)) for key in keys])
+    await _bump(AnalyticsDay, [(day, day_start(day)) for day in _days(keys)])
+
+
+async def _bump(document: type[Document], keys: list[tuple[str, datetime]]) -> None:
+    collection = document.get_pymongo_collection()
+    for key, start in keys:
         await upsert_one(
             collection,
             {"_id": key},
-            {"$inc": {"seq": 1}, "$setOnInsert": {"start": hour_start(key), "cleanSeq": -1}},
+            {"$inc": {"seq": 1}, "$setOnInsert": {"start": start, "cleanSeq": -1}},
         )
+
+
+def _days(hour_keys: Iterable[str]) -> list[str]:
+    return sorted({key[:10] for key in hour_keys})
+
+
+def day_start(day: str) -> datetime:
+    return hour_start(f"{day}T00")
+
+
+def day_hours(day: str) -> list[str]:
+    return [f"{day}T{hour:02d}" for hour in range(24)]
 
 
 async def compute_hour(
@@ -79,6 +99,33 @@ async def hour_figures(keys: list[str]) -> dict[str, Figures]:
     return result
 
 
+async def day_figures(days: list[str]) -> dict[str, Figures]:
+    """The figures of whole UTC days, recomputing stale ones from their hours."""
+    if not days:
+        return {}
+    collection = AnalyticsDay.get_pymongo_collection()
+    stored = await collection.find({"_id": {"$gte": days[0], "$lte": days[-1]}}).to_list()
+    wanted = set(days)
+    result: dict[str, Figures] = {}
+    for doc in stored:
+        day = doc["_id"]
+        if day not in wanted:
+            continue
+        if doc.get("cleanSeq") == doc["seq"]:
+            result[day] = unpack(doc.get("figures"))
+            continue
+        total = Figures()
+        for figures in (await hour_figures(day_hours(day))).values():
+            total.merge(figures)
+        # Only if no hour of the day was marked again meanwhile.
+        await collection.update_one(
+            {"_id": day, "seq": doc["seq"]},
+            {"$set": {"figures": Binary(pack(total)), "cleanSeq": doc["seq"]}},
+        )
+        result[day] = total
+    return result
+
+
 async def rebuild(start: datetime | None = None, end: datetime | None = None) -> int:
     """Recompute every hour in [start, end) (all hours when open) in one pass over
     the raw events and sessions; also repairs each session's event count, span
@@ -112,6 +159,8 @@ async def rebuild(start: datetime | None = None, end: datetime | None = None) ->
         by_hour.setdefault(hour_key(session["startTime"]), Figures()).add_session(session)
 
     await _write_hours(by_hour, time_filter)
+    # Their days are recomputed from the fresh hours on the next read.
+    await _bump(AnalyticsDay, [(day, day_start(day)) for day in _days(by_hour)])
     return len(by_hour)
 
 

@@ -7,6 +7,7 @@ customer's figures come from their own events and sessions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -19,6 +20,9 @@ from api.analytics.hours import (
     EVENT_FIELDS,
     SESSION_FIELDS,
     compute_hour,
+    day_figures,
+    day_hours,
+    day_start,
     hour_figures,
     split_range,
 )
@@ -95,14 +99,39 @@ def _series(
     return sorted(buckets.items())
 
 
-async def global_figures(window: Range) -> list[tuple[datetime, Figures]]:
-    """(hour start, figures) for every hour of the range that has data."""
+async def global_figures(
+    window: Range, whole_days: Callable[[datetime], bool] = lambda _: True
+) -> list[tuple[datetime, Figures]]:
+    """(start, figures) of the days, hours and parts of hours of the range.
+
+    A UTC day wholly inside the range is read as one document when
+    ``whole_days(its start)`` allows: when it falls into a single bucket of the
+    series asked for (or no series is needed)."""
     whole, partial = split_range(window.start, window.end)
-    stored = await hour_figures(whole)
-    parts = [(hour_start(key), figures) for key, figures in stored.items()]
+    hours = set(whole)
+    days = [
+        day
+        for day in sorted({key[:10] for key in whole})
+        if hours.issuperset(day_hours(day)) and whole_days(day_start(day))
+    ]
+    hours.difference_update(key for day in days for key in day_hours(day))
+    parts = [(day_start(day), figures) for day, figures in (await day_figures(days)).items()]
+    stored = await hour_figures(sorted(hours))
+    parts += [(hour_start(key), figures) for key, figures in stored.items()]
     for key, low, high in partial:
         parts.append((low, await compute_hour(key, low, high)))
     return parts
+
+
+def _one_bucket(tz: ZoneInfo, granularity: Granularity) -> Callable[[datetime], bool]:
+    """Whether a UTC day maps into one series bucket: daily buckets in a zone
+    that is at UTC all that day."""
+
+    def check(start: datetime) -> bool:
+        end = start + timedelta(hours=23)
+        return granularity == Granularity.DAY and not tz.utcoffset(start) and not tz.utcoffset(end)
+
+    return check
 
 
 async def customer_figures(
@@ -141,10 +170,10 @@ async def report(
 ) -> Report:
     window = Range.of(start, end, max_days)
     tz = zone(time_zone)
-    overall_parts = await global_figures(window)
     if customer_id is None:
-        mine = overall_parts
+        overall_parts = mine = await global_figures(window, _one_bucket(tz, granularity))
     else:
+        overall_parts = await global_figures(window)  # totals only: days always do
         mine = await customer_figures(customer_id, window)
     series = _series(mine, tz, granularity, window)
     result = Report(range=window, totals=_total(mine), series=series)

@@ -283,3 +283,16 @@ async def test_bad_ranges_are_bad_user_input(api, variables, fragment):
     error = body["errors"][0]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert fragment in error["message"]
+
+
+async def test_whole_utc_days_are_read_as_day_documents(loaded, db):
+    start, end = NOW - timedelta(days=5), NOW + timedelta(hours=2)
+    got = (await loaded.data(ANALYTICS, range=window(start, end)))["analytics"]
+    assert_matches(got, await reference(db, start, end))
+    first_whole = (start + timedelta(days=1)).strftime("%Y-%m-%d")
+    day = await db["analytics_days"].find_one({"_id": first_whole})
+    assert day is not None and day["cleanSeq"] == day["seq"] and day["figures"]
+    # In a zone away from UTC, days are made of hours instead, and still agree.
+    tz = ZoneInfo("Asia/Tokyo")
+    local = (await loaded.data(ANALYTICS, range=window(start, end), tz="Asia/Tokyo"))["analytics"]
+    assert_matches(local, await reference(db, start, end, tz=tz))

@@ -14,7 +14,7 @@ from api.ingestion.service import track
 from tests.ingest_helpers import NOW, random_batch
 
 STEPS = ["customers", "plan", "dirty", "sessions", "events", "counts"]
-COLLECTIONS = ["customers", "sessions", "events", "analytics_hours"]
+COLLECTIONS = ["customers", "sessions", "events", "analytics_hours", "analytics_days"]
 
 
 class SimulatedCrashError(Exception):

@@ -1,18 +1,24 @@
-"""The API as its own process (`python -m api serve`), for tests and
-benchmarks that need real process-wide telemetry or a real shutdown."""
+"""The API over real HTTP for tests and benchmarks: in this event loop
+(``serve``), or as its own process (``start_api``) where process-wide
+telemetry or a real shutdown matters."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import IO
 
 import httpx
+import uvicorn
+from starlette.types import ASGIApp
 
+from infra import localdb
 from infra.localdb import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,3 +58,22 @@ def start_api(
 def stop_api(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     process.wait(timeout=15)
+
+
+@asynccontextmanager
+async def serve(app: ASGIApp) -> AsyncIterator[str]:
+    """Serve ``app`` with uvicorn on a free port in this event loop; yields its URL."""
+    port = localdb.free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical", lifespan="on")
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task

@@ -3,21 +3,18 @@ and the real app behind a real HTTP server."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import tempfile
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.monitoring import (
@@ -26,12 +23,12 @@ from pymongo.monitoring import (
     CommandStartedEvent,
     CommandSucceededEvent,
 )
-from starlette.types import ASGIApp
 
 from api.app import create_app
 from api.db import init_documents, make_client
 from api.settings import Settings
 from infra import localdb
+from tests.api_process import serve
 
 # Commands the driver sends on its own; they are not the app's queries.
 _HOUSEKEEPING = {"hello", "isMaster", "ismaster", "ping", "buildInfo", "buildinfo", "endSessions"}
@@ -109,25 +106,6 @@ class Api:
         assert "errors" not in body, body["errors"]
         data: dict[str, Any] = body["data"]
         return data
-
-
-@asynccontextmanager
-async def serve(app: ASGIApp) -> AsyncIterator[str]:
-    """Serve ``app`` with uvicorn on a free port in this event loop; yields its URL."""
-    port = localdb.free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical", lifespan="on")
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 def unreachable(settings: Settings) -> Settings:

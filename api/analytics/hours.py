@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -70,19 +70,30 @@ async def compute_hour(
     return Figures.of(events, sessions)
 
 
-async def _store(key: str, seq: int, figures: Figures) -> None:
-    # Only if nobody marked the hour again meanwhile; else it stays stale.
-    await AnalyticsHour.get_pymongo_collection().update_one(
-        {"_id": key, "seq": seq},
-        {"$set": {"figures": Binary(pack(figures)), "cleanSeq": seq}},
-    )
-
-
 async def hour_figures(keys: list[str]) -> dict[str, Figures]:
     """The figures of whole hours, recomputing the stale ones first."""
+    return await _current(AnalyticsHour, keys, compute_hour)
+
+
+async def day_figures(days: list[str]) -> dict[str, Figures]:
+    """The figures of whole UTC days, recomputing stale ones from their hours."""
+    return await _current(AnalyticsDay, days, _compute_day)
+
+
+async def _compute_day(day: str) -> Figures:
+    total = Figures()
+    for figures in (await hour_figures(day_hours(day))).values():
+        total.merge(figures)
+    return total
+
+
+async def _current(
+    document: type[Document], keys: list[str], recompute: Callable[[str], Awaitable[Figures]]
+) -> dict[str, Figures]:
+    """Stored figures of ``keys`` (sorted), recomputing and storing the stale ones."""
     if not keys:
         return {}
-    collection = AnalyticsHour.get_pymongo_collection()
+    collection = document.get_pymongo_collection()
     stored = await collection.find({"_id": {"$gte": keys[0], "$lte": keys[-1]}}).to_list()
     wanted = set(keys)
     result: dict[str, Figures] = {}
@@ -92,37 +103,13 @@ async def hour_figures(keys: list[str]) -> dict[str, Figures]:
             continue
         if doc.get("cleanSeq") == doc["seq"]:
             result[key] = unpack(doc.get("figures"))
-        else:
-            figures = await compute_hour(key)
-            await _store(key, doc["seq"], figures)
-            result[key] = figures
-    return result
-
-
-async def day_figures(days: list[str]) -> dict[str, Figures]:
-    """The figures of whole UTC days, recomputing stale ones from their hours."""
-    if not days:
-        return {}
-    collection = AnalyticsDay.get_pymongo_collection()
-    stored = await collection.find({"_id": {"$gte": days[0], "$lte": days[-1]}}).to_list()
-    wanted = set(days)
-    result: dict[str, Figures] = {}
-    for doc in stored:
-        day = doc["_id"]
-        if day not in wanted:
             continue
-        if doc.get("cleanSeq") == doc["seq"]:
-            result[day] = unpack(doc.get("figures"))
-            continue
-        total = Figures()
-        for figures in (await hour_figures(day_hours(day))).values():
-            total.merge(figures)
-        # Only if no hour of the day was marked again meanwhile.
+        result[key] = await recompute(key)
+        # Only if nobody marked it again meanwhile; else it stays stale.
         await collection.update_one(
-            {"_id": day, "seq": doc["seq"]},
-            {"$set": {"figures": Binary(pack(total)), "cleanSeq": doc["seq"]}},
+            {"_id": key, "seq": doc["seq"]},
+            {"$set": {"figures": Binary(pack(result[key])), "cleanSeq": doc["seq"]}},
         )
-        result[day] = total
     return result
 
 

@@ -37,13 +37,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 from pymongo import AsyncMongoClient
 
 from api.app import create_app
 from api.db import init_documents, make_client
 from api.settings import Settings
 from infra import localdb
+from tests.api_process import serve as serve_app
 from tests.benchmarks import analytics
 from tests.benchmarks.ingest import EventStream, send
 from tests.benchmarks.queries import Db, Operation, graphql, operations
@@ -171,22 +171,11 @@ async def _hours(client: AsyncMongoClient[dict[str, Any]], db_name: str, marker:
 @asynccontextmanager
 async def serve(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """The real app behind uvicorn in this event loop, and a keep-alive client for it."""
-    port = localdb.free_port()
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=600) as http:
-            yield http
-    finally:
-        server.should_exit = True
-        await task
+    async with (
+        serve_app(create_app(settings)) as url,
+        httpx.AsyncClient(base_url=url, timeout=600) as http,
+    ):
+        yield http
 
 
 async def timed(call: Call) -> float:

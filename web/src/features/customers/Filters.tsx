@@ -15,6 +15,55 @@ function useParam() {
     );
 }
 
+type ListFieldProps = {
+  label: string;
+  name: string;
+  values: string[];
+  placeholder: string;
+  set: (name: string, value: string) => void;
+};
+
+/** A comma-separated list, applied on Enter or when the field loses focus. */
+function ListField({ label, name, values, placeholder, set }: ListFieldProps) {
+  const apply = (text: string) => set(name, text.replace(/\s+/g, ''));
+  return (
+    <label className="field">
+      {label}
+      <input
+        defaultValue={values.join(', ')}
+        key={`${name}-${values.join(',')}`}
+        placeholder={placeholder}
+        onBlur={(e) => apply(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') apply(e.currentTarget.value);
+        }}
+      />
+    </label>
+  );
+}
+
+type DateRangeProps = {
+  legend: string;
+  label: string;
+  from: string;
+  to: string;
+  onFrom: (value: string) => void;
+  onTo: (value: string) => void;
+};
+
+/** Two labelled date inputs under one legend. */
+function DateRange({ legend, label, from, to, onFrom, onTo }: DateRangeProps) {
+  return (
+    <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
+      <legend>{legend}</legend>
+      <div className="range-inputs">
+        <input type="date" aria-label={`${label} from`} value={from} onChange={(e) => onFrom(e.target.value)} />
+        <input type="date" aria-label={`${label} to`} value={to} onChange={(e) => onTo(e.target.value)} />
+      </div>
+    </fieldset>
+  );
+}
+
 /** Filters and sort; every change goes to the URL. */
 export function Filters() {
   const [params] = useSearchParams();
@@ -27,64 +76,24 @@ export function Filters() {
     <details className="filters-box" open={active || undefined}>
       <summary>Filters and sort{active ? ' (active)' : ''}</summary>
       <div className="filters">
-        <label className="field">
-          Countries
-          <input
-            defaultValue={view.countries.join(', ')}
-            key={`c-${params.get('country')}`}
-            placeholder="DE, FR"
-            onBlur={(e) => set('country', e.target.value.replace(/\s+/g, ''))}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter') set('country', e.currentTarget.value.replace(/\s+/g, ''));
-            }}
-          />
-        </label>
-        <label className="field">
-          Language
-          <input
-            defaultValue={view.languages.join(', ')}
-            key={`l-${params.get('lang')}`}
-            placeholder="en, de-DE"
-            onBlur={(e) => set('lang', e.target.value.replace(/\s+/g, ''))}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter') set('lang', e.currentTarget.value.replace(/\s+/g, ''));
-            }}
-          />
-        </label>
-        <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
-          <legend>Created between</legend>
-          <div className="range-inputs">
-            <input
-              type="date"
-              aria-label="Created from"
-              value={view.createdFrom}
-              onChange={(e) => set('createdFrom', e.target.value)}
-            />
-            <input
-              type="date"
-              aria-label="Created to"
-              value={view.createdTo}
-              onChange={(e) => set('createdTo', e.target.value)}
-            />
-          </div>
-        </fieldset>
-        <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
-          <legend>Last seen between</legend>
-          <div className="range-inputs">
-            <input
-              type="date"
-              aria-label="Last seen from"
-              value={view.seenFrom}
-              onChange={(e) => set('seenFrom', e.target.value)}
-            />
-            <input
-              type="date"
-              aria-label="Last seen to"
-              value={view.seenTo}
-              onChange={(e) => set('seenTo', e.target.value)}
-            />
-          </div>
-        </fieldset>
+        <ListField label="Countries" name="country" values={view.countries} placeholder="DE, FR" set={set} />
+        <ListField label="Language" name="lang" values={view.languages} placeholder="en, de-DE" set={set} />
+        <DateRange
+          legend="Created between"
+          label="Created"
+          from={view.createdFrom}
+          to={view.createdTo}
+          onFrom={(value) => set('createdFrom', value)}
+          onTo={(value) => set('createdTo', value)}
+        />
+        <DateRange
+          legend="Last seen between"
+          label="Last seen"
+          from={view.seenFrom}
+          to={view.seenTo}
+          onFrom={(value) => set('seenFrom', value)}
+          onTo={(value) => set('seenTo', value)}
+        />
         <label className="field">
           Sort by
           <select value={view.sort} onChange={(e) => set('sort', e.target.value)}>

@@ -47,6 +47,7 @@ from tests.api_process import serve as serve_app
 from tests.benchmarks import analytics
 from tests.benchmarks.ingest import EventStream, send
 from tests.benchmarks.queries import Db, Operation, graphql, operations
+from tests.benchmarks.report import markdown_table
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = ROOT / ".cache" / "bench"
@@ -400,47 +401,63 @@ def when(value: datetime | str) -> str:
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    lines = [
-        "| operation | p50 ms | p95 ms | p99 ms | req/s | floor p50 ms | ratio |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for row in results:
-        api, floor = row["api"], row["floor"]
-        lines.append(
-            f"| {row['operation']} | {api['p50_ms']:.1f} | {api['p95_ms']:.1f} "
-            f"| {api['p99_ms']:.1f} | {api['rps']:.1f} | {floor['p50_ms']:.1f} "
-            f"| {row['ratio']:.2f}x |"
-        )
-    return "\n".join(lines)
+    columns = ["operation", "p50 ms", "p95 ms", "p99 ms", "req/s", "floor p50 ms", "ratio"]
+    return markdown_table(
+        columns,
+        (
+            [
+                row["operation"],
+                f"{row['api']['p50_ms']:.1f}",
+                f"{row['api']['p95_ms']:.1f}",
+                f"{row['api']['p99_ms']:.1f}",
+                f"{row['api']['rps']:.1f}",
+                f"{row['floor']['p50_ms']:.1f}",
+                f"{row['ratio']:.2f}x",
+            ]
+            for row in results
+        ),
+    )
 
 
 def ingest_table(results: list[dict[str, Any]]) -> str:
-    lines = [
-        "| batch size | requests | events | p50 ms | p95 ms | events/s |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for row in results:
-        latency = row["latency"]
-        lines.append(
-            f"| {row['batch']} | {latency['n']} | {row['events']:,} | {latency['p50_ms']:.1f} "
-            f"| {latency['p95_ms']:.1f} | {row['events_per_second']:,.1f} |"
-        )
-    return "\n".join(lines)
+    columns = ["batch size", "requests", "events", "p50 ms", "p95 ms", "events/s"]
+    return markdown_table(
+        columns,
+        (
+            [
+                str(row["batch"]),
+                str(row["latency"]["n"]),
+                f"{row['events']:,}",
+                f"{row['latency']['p50_ms']:.1f}",
+                f"{row['latency']['p95_ms']:.1f}",
+                f"{row['events_per_second']:,.1f}",
+            ]
+            for row in results
+        ),
+        label_column=False,
+    )
 
 
 def analytics_table(results: list[dict[str, Any]]) -> str:
-    lines = [
-        "| events | in range | customers | p50 ms | p95 ms | raw p50 ms | raw p95 ms | ratio |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for row in results:
-        api, raw = row["api"], row["raw"]
-        lines.append(
-            f"| {row['events']:,} | {row['events_in_range']:,} | {row['customers']:,} "
-            f"| {api['p50_ms']:.1f} | {api['p95_ms']:.1f} | {raw['p50_ms']:.1f} "
-            f"| {raw['p95_ms']:.1f} | {row['ratio']:.2f}x |"
-        )
-    return "\n".join(lines)
+    columns = ["events", "in range", "customers", "p50 ms", "p95 ms", "raw p50 ms", "raw p95 ms",
+               "ratio"]  # fmt: skip
+    return markdown_table(
+        columns,
+        (
+            [
+                f"{row['events']:,}",
+                f"{row['events_in_range']:,}",
+                f"{row['customers']:,}",
+                f"{row['api']['p50_ms']:.1f}",
+                f"{row['api']['p95_ms']:.1f}",
+                f"{row['raw']['p50_ms']:.1f}",
+                f"{row['raw']['p95_ms']:.1f}",
+                f"{row['ratio']:.2f}x",
+            ]
+            for row in results
+        ),
+        label_column=False,
+    )
 
 
 def note(row: dict[str, Any]) -> str:

@@ -30,6 +30,7 @@ from api.db import init_documents
 from api.seed import load
 from infra import localdb
 from tests.api_process import start_api, stop_api
+from tests.benchmarks.report import markdown_table
 from tests.otlp import receiving
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,20 +121,23 @@ async def run(requests: int, rounds: int) -> dict[str, Any]:
 
 
 def table(report: dict[str, Any]) -> str:
-    lines = [
-        f"Run {report['date']} UTC: {report['rounds']} rounds per mode, each after 10 warm-up",
-        "requests, alternating a customers page (with sessions and their customers) and a",
-        "session's 50 events; the API exports to an OTLP/HTTP receiver on 127.0.0.1.",
-        "",
-        "| mode | req/s | p50 ms | p95 ms | throughput lost |",
-        "| --- | ---: | ---: | ---: | ---: |",
-    ]
-    for mode, figures in report["modes"].items():
-        lines.append(
-            f"| {mode} | {figures['throughput']:.1f} | {figures['p50']:.1f} | "
-            f"{figures['p95']:.1f} | {figures['overhead'] * 100:.1f} % |"
-        )
-    return "\n".join(lines)
+    intro = (
+        f"Run {report['date']} UTC: {report['rounds']} rounds per mode, each after 10 warm-up\n"
+        "requests, alternating a customers page (with sessions and their customers) and a\n"
+        "session's 50 events; the API exports to an OTLP/HTTP receiver on 127.0.0.1.\n\n"
+    )
+    rows = (
+        [
+            mode,
+            f"{figures['throughput']:.1f}",
+            f"{figures['p50']:.1f}",
+            f"{figures['p95']:.1f}",
+            f"{figures['overhead'] * 100:.1f} %",
+        ]
+        for mode, figures in report["modes"].items()
+    )
+    columns = ["mode", "req/s", "p50 ms", "p95 ms", "throughput lost"]
+    return intro + markdown_table(columns, rows)
 
 
 def main() -> None:

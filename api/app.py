@@ -10,16 +10,21 @@ from typing import Any
 from pymongo.errors import PyMongoError
 from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp
 from strawberry.asgi import GraphQL
 
 from api import graphiql, web
+from api.auth.roles import ANONYMOUS
+from api.bodylimit import BodyLimit
 from api.db import Database
+from api.guard import GraphQLGuard, principal_of
 from api.ingestion import http as ingestion_http
-from api.settings import Settings, Stage
+from api.security import SecurityHeaders
+from api.settings import Settings
 from api.telemetry.http import traced
 from api.telemetry.setup import configure as configure_telemetry
 from schema import schema
@@ -27,40 +32,18 @@ from schema.context import Context
 
 log = logging.getLogger("api")
 
-UNAVAILABLE = {
-    "errors": [
-        {
-            "message": "the database is unavailable, retry shortly",
-            "extensions": {"code": "SERVICE_UNAVAILABLE"},
-        }
-    ]
-}
-
 
 class GraphQLApp(GraphQL[Context, None]):
     async def get_context(self, request: Any, response: Any) -> Context:
-        return Context(settings=request.app.state.settings, request=request, response=response)
+        return Context(
+            settings=request.app.state.settings,
+            request=request,
+            response=response,
+            principal=principal_of(request) or ANONYMOUS,
+        )
 
     async def render_graphql_ide(self, request: Any) -> HTMLResponse:
         return graphiql.page()
-
-
-class DatabaseGuard:
-    """Answers GraphQL requests with SERVICE_UNAVAILABLE until the database has
-    been reached once (and the documents bound); GET still serves GraphiQL."""
-
-    def __init__(self, database: Database, app: GraphQLApp) -> None:
-        self.database = database
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["method"] == "POST":
-            try:
-                await self.database.ensure_ready()
-            except PyMongoError:
-                await JSONResponse(UNAVAILABLE, 503)(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
 
 
 def create_app(settings: Settings, listeners: Sequence[CommandListener] = ()) -> ASGIApp:
@@ -91,13 +74,28 @@ def create_app(settings: Settings, listeners: Sequence[CommandListener] = ()) ->
 
     graphql_app = GraphQLApp(
         schema,
-        graphql_ide="graphiql" if settings.stage != Stage.PROD else None,
+        graphql_ide="graphiql" if settings.graphiql_enabled else None,
+        # Only POST runs operations: a GET that changed nothing could still be
+        # made to leak through a cross-site image or link.
+        allow_queries_via_get=False,
+    )
+    # Staff SPAs on another origin (a CDN) call with their cookie; tracked
+    # websites never call /graphql from a browser.
+    graphql_endpoint = CORSMiddleware(
+        # The body limit before any database work is done for the request.
+        BodyLimit(GraphQLGuard(database, settings, graphql_app), settings.graphql_max_body_bytes),
+        allow_origins=settings.staff_origins,
+        allow_credentials=True,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type", "Authorization", "traceparent"],
+        expose_headers=["traceresponse", "Retry-After"],
+        max_age=600,
     )
 
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/graphql", DatabaseGuard(database, graphql_app), methods=["GET", "POST"]),
+        Route("/graphql", graphql_endpoint, methods=["GET", "POST", "OPTIONS"]),
         *graphiql.routes,
         *ingestion_http.routes,
         *web.routes,
@@ -106,4 +104,4 @@ def create_app(settings: Settings, listeners: Sequence[CommandListener] = ()) ->
     app.state.settings = settings
     app.state.database = database
     app.state.telemetry = telemetry
-    return traced(app)
+    return traced(SecurityHeaders(app, hsts=settings.secure_cookies))

@@ -12,29 +12,30 @@ from beanie import Document, init_beanie
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError, OperationFailure, PyMongoError
+from pymongo.errors import PyMongoError
 from pymongo.monitoring import CommandListener
 
 from api.analytics.documents import AnalyticsDay, AnalyticsHour
+from api.auth.documents import AUTH_DOCUMENTS
 from api.customers.documents import Customer
+from api.dberrors import DUPLICATE_KEY, is_duplicate_key
 from api.events.documents import Event
+from api.ratelimit import RateCounter
 from api.sessions.documents import Session
 from api.settings import Settings
 
 log = logging.getLogger("api.db")
 
-DOCUMENT_MODELS: list[type[Document]] = [Customer, Session, Event, AnalyticsHour, AnalyticsDay]
-
-
-DUPLICATE_KEY = 11000
-
-
-def is_duplicate_key(error: PyMongoError) -> bool:
-    """A unique index refused a write. MongoDB says so with code 11000; FerretDB
-    on PostgreSQL reports some of these (in updates) as an internal error."""
-    return isinstance(error, DuplicateKeyError) or (
-        isinstance(error, OperationFailure) and "duplicate key" in str(error)
-    )
+DOCUMENT_MODELS: list[type[Document]] = [
+    Customer,
+    Session,
+    Event,
+    AnalyticsHour,
+    AnalyticsDay,
+    *AUTH_DOCUMENTS,
+    RateCounter,
+]
+__all__ = ["DUPLICATE_KEY", "is_duplicate_key"]
 
 
 async def upsert_one(

@@ -53,6 +53,43 @@ class Settings(BaseSettings):
     # Analytics.
     analytics_max_span_days: int = Field(default=366, ge=1, le=3660)
 
+    # What one GraphQL request may ask (schema/limits.py, api/bodylimit.py, docs/api.md).
+    # GraphiQL's introspection query is 7 deep and under 3,000 characters long.
+    graphql_max_depth: int = Field(default=12, ge=7, le=100)
+    # One full page (100 nodes) must always be possible.
+    graphql_max_cost: int = Field(default=50_000, ge=100, le=10_000_000)
+    graphql_max_aliases: int = Field(default=30, ge=0, le=1000)
+    graphql_max_root_fields: int = Field(default=20, ge=1, le=1000)
+    graphql_max_query_chars: int = Field(default=20_000, ge=4096, le=1_000_000)
+    graphql_max_body_bytes: int = Field(default=1024 * 1024, ge=16 * 1024, le=64 * 1024 * 1024)
+
+    # Access (docs/security.md).
+    session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    # Send the session cookie only over HTTPS; off only for local http://.
+    cookie_secure: bool | None = None
+    # Origins of SPAs served from another host (e.g. a CDN), allowed to call
+    # /graphql with credentials; comma-separated.
+    cors_origins: str = ""
+    # Introspection and GraphiQL default to on, except in prod.
+    graphql_introspection: bool | None = None
+    graphiql: bool | None = None
+    # Single sign-on with bearer JWTs; all three of issuer, audience and
+    # JWKS URL turn it on.
+    oidc_issuer: str = ""
+    oidc_audience: str = ""
+    oidc_jwks_url: str = ""
+    oidc_role_claim: str = "role"
+    # Requests per minute; 0 turns a limit off.
+    rate_limit_per_ip: int = Field(default=300, ge=0)
+    rate_limit_per_key: int = Field(default=1200, ge=0)
+    rate_limit_per_write_key: int = Field(default=6000, ge=0)
+    # Sign-in attempts per email per minute: slows password guessing on one
+    # account from many addresses.
+    rate_limit_sign_in: int = Field(default=10, ge=0)
+    # Client addresses come from X-Forwarded-For only behind a trusted proxy
+    # (API Gateway, CloudFront); otherwise anyone could pick their own.
+    trust_forwarded_for: bool = False
+
     @field_validator("mongodb_uri")
     @classmethod
     def _uri_scheme(cls, value: str) -> str:
@@ -75,6 +112,28 @@ class Settings(BaseSettings):
     @property
     def allowed_origins(self) -> list[str]:
         return [origin.strip() for origin in self.track_origins.split(",") if origin.strip()]
+
+    @property
+    def staff_origins(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
+    @property
+    def introspection_enabled(self) -> bool:
+        if self.graphql_introspection is not None:
+            return self.graphql_introspection
+        return self.stage != Stage.PROD
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.graphiql if self.graphiql is not None else self.stage != Stage.PROD
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.cookie_secure if self.cookie_secure is not None else self.stage != Stage.DEV
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_audience and self.oidc_jwks_url)
 
 
 class ConfigError(Exception):

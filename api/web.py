@@ -10,10 +10,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
+
+from api.auth.service import demo_write_key
+from api.settings import Stage
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 DIST = WEB / "dist"
@@ -75,8 +84,28 @@ async def spa(request: Request) -> Response:
     return FileResponse(index, media_type="text/html", headers={"Cache-Control": "no-cache"})
 
 
+async def demo(request: Request) -> Response:
+    """The demo shop, with the demo website's write key put into its snippet
+    tag (dev and staging only: production has no demo shop)."""
+    settings = request.app.state.settings
+    if settings.stage == Stage.PROD:
+        return PlainTextResponse("Not Found", status_code=404)
+    if request.url.path == "/demo":
+        return RedirectResponse("/demo/")
+    await request.app.state.database.ensure_ready()
+    key = await demo_write_key()
+    page = (WEB / "demo" / "index.html").read_text(encoding="utf-8")
+    page = page.replace(SNIPPET_TAG, f'{SNIPPET_TAG} data-write-key="{key.key}"', 1)
+    return HTMLResponse(page, headers={"Cache-Control": "no-store"})
+
+
+SNIPPET_TAG = '<script src="/tracker.js"'
+
 routes = [
     Route("/tracker.js", tracker),
+    Route("/demo", demo),
+    Route("/demo/", demo),
+    Route("/demo/index.html", demo),
     Mount("/demo", StaticFiles(directory=WEB / "demo", html=True, check_dir=False), name="demo"),
     Mount("/assets", ImmutableFiles(directory=DIST / "assets", check_dir=False), name="assets"),
     Route("/{path:path}", spa, methods=["GET", "HEAD"]),

@@ -6,11 +6,20 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.tools import merge_types
 
+from schema.auth.types import AuthMutation, AuthQuery
+from schema.authz import Authorization
+from schema.customers.erasure import ErasureMutation
 from schema.errors import ErrorCodes
-from schema.ingestion.types import Mutation
-from schema.query import Query
+from schema.events.types import EventsQuery
+from schema.ingestion.types import IngestionMutation
+from schema.limits import QueryLimits
+from schema.query import CustomerQuery
 from schema.tracing import Tracing
+
+Query = merge_types("Query", (AuthQuery, CustomerQuery, EventsQuery))
+Mutation = merge_types("Mutation", (AuthMutation, IngestionMutation, ErasureMutation))
 
 
 class Schema(strawberry.Schema):
@@ -19,5 +28,8 @@ class Schema(strawberry.Schema):
         return None
 
 
-# Tracing first: it wraps the others and sees the final errors.
-schema = Schema(query=Query, mutation=Mutation, extensions=[Tracing, ErrorCodes])
+# Tracing first: it wraps the others and sees the final errors. Authorization
+# wraps every resolver (schema/authz.py).
+schema = Schema(
+    query=Query, mutation=Mutation, extensions=[Tracing, ErrorCodes, QueryLimits, Authorization]
+)

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
+from api.auth.roles import ANONYMOUS, Principal
 from api.lookup import by_ids
 from api.settings import Settings
 
@@ -46,6 +47,7 @@ class Context:
     request: Request | None = None
     response: Response | None = None
     loaders: Loaders = field(default_factory=Loaders)
+    principal: Principal = ANONYMOUS
 
 
 Info = StrawberryInfo[Context, Any]

@@ -51,7 +51,7 @@ async def _node(
 
 
 @strawberry.type
-class Query:
+class CustomerQuery:
     @strawberry.field(description="Any object by its global id; null when it does not exist.")
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
         return await _node(info, "id", id)

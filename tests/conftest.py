@@ -25,13 +25,24 @@ from pymongo.monitoring import (
 )
 
 from api.app import create_app
+from api.auth.documents import ApiKey, StaffSession, WriteKey
+from api.auth.roles import Role
+from api.auth.service import create_api_key
 from api.db import init_documents, make_client
+from api.ratelimit import RateCounter
 from api.settings import Settings
 from infra import localdb
 from tests.api_process import serve
 
 # Commands the driver sends on its own; they are not the app's queries.
 _HOUSEKEEPING = {"hello", "isMaster", "ismaster", "ping", "buildInfo", "buildinfo", "endSessions"}
+
+
+# Checking the caller and counting their rate limit: the same small cost on
+# every request (tests/integration/test_authorization.py), not the query's.
+_ACCESS_COLLECTIONS = {
+    model.Settings.name for model in (ApiKey, StaffSession, WriteKey, RateCounter)
+}
 
 
 @pytest.fixture(scope="session")
@@ -72,8 +83,11 @@ class CommandCounter(CommandListener):
     counts: Counter[str] = field(default_factory=Counter)
 
     def started(self, event: CommandStartedEvent) -> None:
-        if event.command_name not in _HOUSEKEEPING:
-            self.counts[event.command_name] += 1
+        if event.command_name in _HOUSEKEEPING:
+            return
+        if event.command.get(event.command_name) in _ACCESS_COLLECTIONS:
+            return
+        self.counts[event.command_name] += 1
 
     def succeeded(self, event: CommandSucceededEvent) -> None:
         pass
@@ -90,9 +104,21 @@ class CommandCounter(CommandListener):
 
 @dataclass
 class Api:
+    """The served app; ``http`` sends an admin API key unless told otherwise."""
+
     url: str
     http: httpx.AsyncClient
     commands: CommandCounter
+    admin_key: str = ""
+
+    async def key_for(self, role: Role) -> str:
+        _, secret = await create_api_key(f"test {role.value}", role, "test")
+        return secret
+
+    async def client(self, token: str | None = None) -> httpx.AsyncClient:
+        """Another client of the same server: with ``token`` as bearer, or anonymous."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.AsyncClient(base_url=self.url, timeout=30, headers=headers)
 
     async def graphql(self, query: str, **variables: Any) -> dict[str, Any]:
         response = await self.http.post("/graphql", json={"query": query, "variables": variables})
@@ -119,12 +145,22 @@ def unreachable(settings: Settings) -> Settings:
 
 
 @pytest.fixture
+async def admin_headers(db: AsyncDatabase[dict[str, Any]]) -> dict[str, str]:
+    """An admin API key's header, for clients of an API started some other way."""
+    _, secret = await create_api_key("tests", Role.ADMIN, "test")
+    return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.fixture
 async def api(settings: Settings, db: AsyncDatabase[dict[str, Any]]) -> AsyncIterator[Api]:
     """The app served over real HTTP, on the test's own database."""
     counter = CommandCounter()
+    _, admin_key = await create_api_key("tests", Role.ADMIN, "test")
     async with (
         serve(create_app(settings, listeners=[counter])) as url,
-        httpx.AsyncClient(base_url=url, timeout=30) as http,
+        httpx.AsyncClient(
+            base_url=url, timeout=30, headers={"Authorization": f"Bearer {admin_key}"}
+        ) as http,
     ):
         counter.reset()
-        yield Api(url=url, http=http, commands=counter)
+        yield Api(url=url, http=http, commands=counter, admin_key=admin_key)

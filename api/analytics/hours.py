@@ -28,7 +28,7 @@ async def mark_dirty(hours: Iterable[str]) -> None:
     recomputed before use."""
     keys = sorted(set(hours))
     await _bump(AnalyticsHour, [(key, hour_start(key)) for key in keys])
-    await _bump(AnalyticsDay, [(day, day_start(day)) for day in _days(keys)])
+    await _bump(AnalyticsDay, [(day, day_start(day)) for day in days_of(keys)])
 
 
 async def _bump(document: type[Document], keys: list[tuple[str, datetime]]) -> None:
@@ -41,7 +41,7 @@ async def _bump(document: type[Document], keys: list[tuple[str, datetime]]) -> N
         )
 
 
-def _days(hour_keys: Iterable[str]) -> list[str]:
+def days_of(hour_keys: Iterable[str]) -> list[str]:
     return sorted({key[:10] for key in hour_keys})
 
 
@@ -147,7 +147,7 @@ async def rebuild(start: datetime | None = None, end: datetime | None = None) ->
 
     await _write_hours(by_hour, time_filter)
     # Their days are recomputed from the fresh hours on the next read.
-    await _bump(AnalyticsDay, [(day, day_start(day)) for day in _days(by_hour)])
+    await _bump(AnalyticsDay, [(day, day_start(day)) for day in days_of(by_hour)])
     return len(by_hour)
 
 

@@ -96,6 +96,7 @@ class Event(Document):
             IndexModel(
                 [("customerId", ASCENDING), ("timestamp", ASCENDING)], name="customerId_timestamp"
             ),
-            IndexModel([("timestamp", ASCENDING)], name="timestamp"),
+            # Time ranges, and analysts' event queries in time order (keyset pages).
+            IndexModel([("timestamp", ASCENDING), ("_id", ASCENDING)], name="timestamp_id"),
             IndexModel([("hour", ASCENDING)], name="hour"),
         ]

@@ -12,7 +12,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from api import ratelimit
+from api.auth.http import BadCredentialError, authenticate, credential_principal
+from api.auth.roles import Permission
 from api.errors import InputError
+from api.guard import rate_scope
 from api.ingestion.service import track
 
 log = logging.getLogger("api.ingestion")
@@ -35,7 +39,7 @@ def _cors(request: Request) -> dict[str, str]:
         return {
             "Access-Control-Allow-Origin": origin,
             "Access-Control-Allow-Methods": "POST, OPTIONS",
-            "Access-Control-Allow-Headers": "Content-Type",
+            "Access-Control-Allow-Headers": "Content-Type, Authorization",
             "Access-Control-Max-Age": "86400",
             "Vary": "Origin",
         }
@@ -58,6 +62,31 @@ async def _read_body(request: Request) -> bytes | None:
     return body
 
 
+async def _refusal(request: Request, body_key: object, cors: dict[str, str]) -> Response | None:
+    """Who may send: a website's write key (in the body, as the snippet sends it,
+    or as a bearer token) or an admin credential; each is rate limited."""
+    settings = request.app.state.settings
+    try:
+        if isinstance(body_key, str) and body_key:
+            principal = await credential_principal(body_key, settings)
+        else:
+            principal = await authenticate(request, settings)
+    except BadCredentialError as error:
+        return _error(401, "UNAUTHENTICATED", str(error), cors)
+    if not principal.authenticated:
+        return _error(401, "UNAUTHENTICATED", "send a website's writeKey", cors)
+    if not principal.can(Permission.INGEST):
+        return _error(403, "FORBIDDEN", "this credential cannot send events", cors)
+    scope, who, limit = rate_scope(principal, request, settings)
+    if limit:
+        decision = await ratelimit.hit(scope, who, limit)
+        if not decision.allowed:
+            headers = {**cors, "Retry-After": str(decision.retry_after)}
+            message = f"more than {limit} requests a minute; retry in {decision.retry_after} s"
+            return _error(429, "RATE_LIMITED", message, headers)
+    return None
+
+
 async def track_endpoint(request: Request) -> Response:
     cors = _cors(request)
     if request.method == "OPTIONS":
@@ -75,6 +104,9 @@ async def track_endpoint(request: Request) -> Response:
         )
     try:
         await request.app.state.database.ensure_ready()
+        refused = await _refusal(request, payload.get("writeKey"), cors)
+        if refused is not None:
+            return refused
         result = await track(
             payload.get("events", []), request.app.state.settings, payload.get("identify")
         )

@@ -12,8 +12,12 @@ from strawberry.scalars import JSON
 
 from api.customers.documents import Customer as CustomerDocument
 from api.events import documents
+from api.events.service import EventFilter, find_events
 from api.sessions.documents import Session as SessionDocument
+from schema.connections import Connection, to_connection, window
 from schema.context import Info
+from schema.ids import parse_global_id
+from schema.inputs import TimeRangeInput
 from schema.nodes import DocumentNode
 
 if TYPE_CHECKING:
@@ -70,3 +74,46 @@ class Event(DocumentNode, relay.Node):  # type: ignore[misc]  # relay.Node overl
 
         doc = await info.context.loaders.of(CustomerDocument).load(self._customer_id)
         return Customer.from_document(doc) if doc else None
+
+
+@strawberry.input(description="Which events: every given condition must hold.")
+class EventFilterInput:
+    types: list[EventTypeEnum] | None = None  # type: ignore[valid-type]
+    pages: list[str] | None = strawberry.field(default=None, description="Exact page paths.")
+    customer_id: strawberry.ID | None = None
+    time: TimeRangeInput | None = None
+
+    def to_filter(self) -> EventFilter:
+        customer = None
+        if self.customer_id is not None:
+            customer = parse_global_id("filter.customerId", self.customer_id, "Customer")[1]
+        return EventFilter(
+            types=tuple(self.types or ()),
+            pages=tuple(self.pages or ()),
+            customer_id=customer,
+            time=self.time.to_range("filter.time") if self.time else None,
+        )
+
+
+@strawberry.type
+class EventsQuery:
+    @strawberry.field(
+        description=(
+            "Raw events across customers, newest first unless oldestFirst (analysts and admins)."
+        )
+    )
+    async def events(
+        self,
+        filter: EventFilterInput | None = None,
+        oldest_first: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Event]:
+        page = await find_events(
+            filter.to_filter() if filter else EventFilter(),
+            window(first, after, last, before),
+            newest_first=not oldest_first,
+        )
+        return to_connection(page, Event.from_document)

@@ -99,7 +99,7 @@ class IdentifyCustomerPayload:
 
 
 @strawberry.type
-class Mutation:
+class IngestionMutation:
     @strawberry.mutation(
         description="Create or update a customer by distinctId; never a duplicate."
     )

@@ -9,12 +9,17 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.async_api import Browser, BrowserContext, Route, async_playwright
+
+from api.auth.http import SESSION_COOKIE
+from api.auth.roles import Role
+from api.auth.service import create_user, sign_in, user_by_email
 
 # Debian's Chromium; CHROMIUM_PATH points elsewhere (e.g. /usr/bin/google-chrome).
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium")
@@ -43,6 +48,19 @@ class GuardedBrowser:
 
         await context.route("**/*", guard)
         return context
+
+
+async def sign_in_context(context: BrowserContext, url: str, role: Role = Role.VIEWER) -> str:
+    """Sign a staff member in for ``context`` by giving it a real session cookie
+    (the sign-in screen has its own test); returns their email."""
+    email = f"{role.value}@staff.test"
+    password = "correct horse battery staple"
+    if await user_by_email(email) is None:
+        await create_user(email, password, role, "test")
+    signed_in = await sign_in(email, password, timedelta(hours=1))
+    assert signed_in is not None
+    await context.add_cookies([{"name": SESSION_COOKIE, "value": signed_in.token, "url": url}])
+    return email
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from api import seed as seeding
 from api import web as web_routes
 from api.analytics import hours
 from tests.conftest import Api
-from tests.e2e.conftest import GuardedBrowser
+from tests.e2e.conftest import GuardedBrowser, sign_in_context
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output"
@@ -68,6 +68,7 @@ async def test_staff_app(spa_built: None, seeded: Api, db: Db, browser: GuardedB
     context = await browser.new_context(
         viewport={"width": 1280, "height": 900}, timezone_id="UTC", locale="en-US"
     )
+    await sign_in_context(context, api.url)
     page = await context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from api.auth.roles import Role
+from api.auth.service import create_api_key
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -18,7 +22,8 @@ original = telemetry.flush
 telemetry.flush = lambda *a, **k: (flushed.append(1), original(*a, **k))
 event = {
     "version": "2.0", "routeKey": "$default", "rawPath": "/graphql", "rawQueryString": "",
-    "headers": {"content-type": "application/json", "host": "api.example"},
+    "headers": {"content-type": "application/json", "host": "api.example",
+                "authorization": "Bearer " + sys.argv[1]},
     "requestContext": {"http": {"method": "POST", "path": "/graphql", "sourceIp": "127.0.0.1"},
                        "stage": "$default"},
     "body": json.dumps({"query": "{ customers(first: 1) { totalCount } }"}),
@@ -29,10 +34,12 @@ print(json.dumps({"response": response, "flushed": len(flushed)}))
 """
 
 
-def test_handler_answers_graphql_and_flushes(db, settings):
+async def test_handler_answers_graphql_and_flushes(db, settings):
+    _, key = await create_api_key("lambda", Role.VIEWER, "test")
     env = {**os.environ, "MONGODB_URI": settings.mongodb_uri, "MONGODB_DB": settings.mongodb_db}
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
+    result = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-c", SCRIPT, key],
         cwd=ROOT,
         env=env,
         capture_output=True,

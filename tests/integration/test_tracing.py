@@ -55,7 +55,7 @@ async def wait_for(condition):
     return found
 
 
-async def test_span_tree_from_http_to_mongodb(db, settings, receiver, tmp_path):
+async def test_span_tree_from_http_to_mongodb(db, settings, receiver, tmp_path, admin_headers):
     people = [
         Customer(distinctId=f"d{n}", name=f"Annabel Secret{n}", email=f"annabel{n}@private.example")
         for n in range(3)
@@ -65,7 +65,7 @@ async def test_span_tree_from_http_to_mongodb(db, settings, receiver, tmp_path):
         await Session(customerId=person.id, startTime=BASE, device="ios").insert()
     process, url = start(settings, receiver.endpoint, tmp_path / "log")
     try:
-        async with httpx.AsyncClient(base_url=url) as http:
+        async with httpx.AsyncClient(base_url=url, headers=admin_headers) as http:
             response = await http.post(
                 "/graphql",
                 json={"query": QUERY, "variables": {"search": "annabel"}},
@@ -131,12 +131,12 @@ async def test_span_tree_from_http_to_mongodb(db, settings, receiver, tmp_path):
     assert slow[0]["operation"] == "FindCustomers" and slow[0]["slowest_spans"]
 
 
-async def test_collector_down_breaks_nothing(db, settings, tmp_path):
+async def test_collector_down_breaks_nothing(db, settings, tmp_path, admin_headers):
     # Give up on each export after a second, so that failures show within the test.
     dead = f"http://127.0.0.1:{free_port()}"
     process, url = start(settings, dead, tmp_path / "log", OTEL_EXPORTER_OTLP_TIMEOUT="1")
     try:
-        async with httpx.AsyncClient(base_url=url) as http:
+        async with httpx.AsyncClient(base_url=url, headers=admin_headers) as http:
             for _ in range(10):
                 response = await http.post(
                     "/graphql", json={"query": "{ customers { totalCount } }"}

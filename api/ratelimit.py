@@ -1,0 +1,77 @@
+"""Rate limits shared by every API instance: fixed one-minute windows counted
+in MongoDB, so that they hold across Lambda containers and server workers.
+
+One atomic ``$inc`` (an upsert) per request. A window's counter is a document
+of its own; old ones are swept when a key opens a new window (FerretDB has no
+TTL indexes; on MongoDB an index on ``expiresAt`` with ``expireAfterSeconds``
+would do it, see docs/data-model.md).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from beanie import Document
+from pydantic import Field
+from pymongo import ASCENDING, IndexModel, ReturnDocument
+from pymongo.errors import PyMongoError
+
+from api.dberrors import is_duplicate_key
+
+WINDOW_SECONDS = 60
+
+
+class RateCounter(Document):
+    id: str  # type: ignore[assignment]  # "<scope>:<who>:<window start>"
+    hits: int = 0
+    expires_at: datetime = Field(alias="expiresAt")
+
+    class Settings:
+        name = "rate_limits"
+        indexes = [IndexModel([("expiresAt", ASCENDING)], name="expiresAt")]
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    limit: int
+    remaining: int
+    retry_after: int  # seconds until the window ends
+
+
+async def hit(scope: str, who: str, limit: int, cost: int = 1) -> Decision:
+    """Count ``cost`` against ``who``'s limit in ``scope`` for the current minute."""
+    moment = time.time()
+    start = int(moment // WINDOW_SECONDS * WINDOW_SECONDS)
+    retry_after = max(1, math.ceil(start + WINDOW_SECONDS - moment))
+    expires = datetime.fromtimestamp(start + WINDOW_SECONDS, UTC)
+    collection = RateCounter.get_pymongo_collection()
+    query = {"_id": f"{scope}:{who}:{start}"}
+    update: dict[str, Any] = {"$inc": {"hits": cost}, "$setOnInsert": {"expiresAt": expires}}
+    try:
+        found = await _increment(collection, query, update)
+    except PyMongoError as error:
+        if not is_duplicate_key(error):  # a concurrent first hit made it: count again
+            raise
+        found = await _increment(collection, query, update)
+    count = int(found["hits"])
+    if count == cost:  # this request opened the window
+        await collection.delete_many(
+            {"expiresAt": {"$lt": datetime.fromtimestamp(start, UTC) - timedelta(minutes=1)}}
+        )
+    return Decision(
+        allowed=count <= limit,
+        limit=limit,
+        remaining=max(0, limit - count),
+        retry_after=retry_after,
+    )
+
+
+async def _increment(collection: Any, query: dict[str, Any], update: dict[str, Any]) -> Any:
+    return await collection.find_one_and_update(
+        query, update, upsert=True, return_document=ReturnDocument.AFTER
+    )

@@ -60,6 +60,8 @@ db-stop:
 seed: db
 	@MONGODB_URI="$$("$(UV)" run python -m infra.localdb start)" \
 	  "$(UV)" run python -m api seed --customers $(DEMO_CUSTOMERS) --seed 1 --if-empty
+	@MONGODB_URI="$$("$(UV)" run python -m infra.localdb start)" \
+	  "$(UV)" run python -m api users demo
 
 serve: db
 	@echo "App on http://127.0.0.1:$(PORT)/ ; API and GraphiQL on http://127.0.0.1:$(PORT)/graphql"

@@ -1,7 +1,12 @@
 """The command line: ``python -m api <command>``.
 
-serve   run the API (uvicorn) with the environment's settings
-seed    load deterministic demo data
+serve       run the API (uvicorn) with the environment's settings
+seed        load deterministic demo data
+import      load events from NDJSON
+analytics   rebuild the aggregates
+users       staff accounts (create, set-role, set-password, disable, list, demo)
+keys        API keys (create, revoke, list)
+write-keys  websites' write keys (create, revoke, list)
 """
 
 from __future__ import annotations
@@ -97,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
     analytics_cmd.add_argument("--from", dest="start", help="ISO 8601; default: the beginning")
     analytics_cmd.add_argument("--to", dest="end", help="ISO 8601, exclusive; default: the end")
     analytics_cmd.set_defaults(func=analytics)
+
+    from api.auth.cli import add_commands
+
+    add_commands(commands)
 
     args = parser.parse_args(argv)
     return int(args.func(args))

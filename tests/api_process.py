@@ -12,12 +12,16 @@ import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import httpx
 import uvicorn
+from pymongo import AsyncMongoClient
 from starlette.types import ASGIApp
 
+from api.auth.roles import Role
+from api.auth.service import create_api_key
+from api.db import init_documents
 from infra import localdb
 from infra.localdb import free_port
 
@@ -53,6 +57,22 @@ def start_api(
         time.sleep(0.1)
     process.kill()
     raise RuntimeError("the API did not become ready")
+
+
+async def admin_key(uri: str, database: str) -> str:
+    """An admin API key in ``database``, for clients of an API in another
+    process (this binds the documents to a client of its own, closed after)."""
+    client = AsyncMongoClient[dict[str, Any]](uri, tz_aware=True)
+    try:
+        await init_documents(client, database)
+        _, secret = await create_api_key("benchmarks", Role.ADMIN, "test")
+        return secret
+    finally:
+        await client.close()
+
+
+def bearer(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}
 
 
 def stop_api(process: subprocess.Popen[bytes]) -> None:

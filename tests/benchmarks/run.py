@@ -40,9 +40,12 @@ import httpx
 from pymongo import AsyncMongoClient
 
 from api.app import create_app
+from api.auth.roles import Role
+from api.auth.service import create_api_key
 from api.db import init_documents, make_client
 from api.settings import Settings
 from infra import localdb
+from tests.api_process import bearer
 from tests.api_process import serve as serve_app
 from tests.benchmarks import analytics
 from tests.benchmarks.ingest import EventStream, send
@@ -108,7 +111,10 @@ def dataset_db(customers: int) -> str:
 def bench_settings(uri: str, name: str) -> Settings:
     # The longest timeouts allowed: on FerretDB one scan of a million events can
     # outlast the default 30 s socket timeout.
-    return Settings(mongodb_uri=uri, mongodb_db=name, mongodb_timeout_ms=60_000)
+    # Rate limits are counted, as in production, but never reached.
+    return Settings(
+        mongodb_uri=uri, mongodb_db=name, mongodb_timeout_ms=60_000, rate_limit_per_key=10**9
+    )
 
 
 async def dataset(
@@ -172,11 +178,11 @@ async def _hours(client: AsyncMongoClient[dict[str, Any]], db_name: str, marker:
 @asynccontextmanager
 async def serve(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """The real app behind uvicorn in this event loop, and a keep-alive client for it."""
-    async with (
-        serve_app(create_app(settings)) as url,
-        httpx.AsyncClient(base_url=url, timeout=600) as http,
-    ):
-        yield http
+    async with serve_app(create_app(settings)) as url:
+        # The app's start-up bound the documents to its own client.
+        _, key = await create_api_key("benchmarks", Role.ADMIN, "benchmarks")
+        async with httpx.AsyncClient(base_url=url, timeout=600, headers=bearer(key)) as http:
+            yield http
 
 
 async def timed(call: Call) -> float:
@@ -308,6 +314,9 @@ async def ingest(
         for size in BATCH_SIZES:
             await client.drop_database(INGEST_DB)
             await init_documents(client, INGEST_DB)
+            # The dropped database took the key with it.
+            _, key = await create_api_key("benchmarks", Role.ADMIN, "benchmarks")
+            http.headers.update(bearer(key))
             results.append(await ingest_batches(http, size, args))
     await client.drop_database(INGEST_DB)
     return {"date": now(), "iterations": args.iterations, "warmup": args.warmup, "results": results}

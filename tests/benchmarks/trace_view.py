@@ -36,7 +36,7 @@ from api.analytics import hours
 from api.db import init_documents, make_client
 from api.settings import Settings
 from infra import localdb
-from tests.api_process import start_api, stop_api
+from tests.api_process import admin_key, bearer, start_api, stop_api
 from tests.otlp import Receiver, attributes, receiving, value
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -325,10 +325,11 @@ def main() -> int:
     database = "trace_view"
     try:
         asyncio.run(load_demo_data(server.uri, database))
+        key = asyncio.run(admin_key(server.uri, database))
         with receiving() as receiver:
             env = {**EXPORT_NOW, "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint}
             process, url = start_api(server.uri, database, env, (folder / "api.log").open("w"))
-            picture(url, receiver, folder)
+            picture(url, key, receiver, folder)
     finally:
         if process is not None:
             stop_api(process)
@@ -337,9 +338,9 @@ def main() -> int:
     return 0
 
 
-def picture(url: str, receiver: Receiver, folder: Path) -> None:
+def picture(url: str, key: str, receiver: Receiver, folder: Path) -> None:
     """One traced request, drawn as a waterfall and screenshotted."""
-    with httpx.Client(base_url=url, timeout=30) as http:
+    with httpx.Client(base_url=url, timeout=30, headers=bearer(key)) as http:
         first = http.post("/graphql", json={"query": FIRST_CUSTOMER}).json()
         customer_id = first["data"]["customers"]["nodes"][0]["id"]
         trace_id = uuid.uuid4().hex

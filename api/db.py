@@ -60,7 +60,10 @@ def make_client(
     return AsyncMongoClient(
         settings.mongodb_uri,
         tz_aware=True,
-        serverSelectionTimeoutMS=timeout,
+        # The driver's monitor wakes at most every 500 ms: below a second, a
+        # request just after the database returns could time out before the
+        # monitor has seen it back.
+        serverSelectionTimeoutMS=max(timeout, 1000),
         connectTimeoutMS=timeout,
         socketTimeoutMS=timeout * 6,
         retryWrites=True,

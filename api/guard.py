@@ -20,6 +20,9 @@ from api.settings import Settings
 log = logging.getLogger("api")
 
 PRINCIPAL = "principal"
+# How long a client should wait when the database is away: about the time a
+# replica set takes to elect a new primary.
+RETRY_AFTER_SECONDS = 5
 
 
 def graphql_error(status: int, code: str, message: str, **headers: str) -> JSONResponse:
@@ -28,7 +31,12 @@ def graphql_error(status: int, code: str, message: str, **headers: str) -> JSONR
 
 
 def unavailable() -> JSONResponse:
-    return graphql_error(503, "SERVICE_UNAVAILABLE", "the database is unavailable, retry shortly")
+    return graphql_error(
+        503,
+        "SERVICE_UNAVAILABLE",
+        "the database is unavailable, retry shortly",
+        **{"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 def rate_scope(principal: Principal, request: Request, settings: Settings) -> tuple[str, str, int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pymongo.errors import PyMongoError
 from starlette.requests import Request
 from starlette.responses import (
     FileResponse,
@@ -22,6 +23,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from api.auth.service import demo_write_key
+from api.guard import RETRY_AFTER_SECONDS
 from api.settings import Stage
 
 WEB = Path(__file__).resolve().parent.parent / "web"
@@ -92,8 +94,15 @@ async def demo(request: Request) -> Response:
         return PlainTextResponse("Not Found", status_code=404)
     if request.url.path == "/demo":
         return RedirectResponse("/demo/")
-    await request.app.state.database.ensure_ready()
-    key = await demo_write_key()
+    try:
+        await request.app.state.database.ensure_ready()
+        key = await demo_write_key()
+    except PyMongoError:
+        return PlainTextResponse(
+            "the database is unavailable, retry shortly\n",
+            503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"},
+        )
     page = (WEB / "demo" / "index.html").read_text(encoding="utf-8")
     page = page.replace(SNIPPET_TAG, f'{SNIPPET_TAG} data-write-key="{key.key}"', 1)
     return HTMLResponse(page, headers={"Cache-Control": "no-store"})

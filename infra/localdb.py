@@ -25,6 +25,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
@@ -144,6 +145,10 @@ def ferretdb_command(data_dir: Path, port: int, storage: list[str]) -> list[str]
     ]
 
 
+def _postgresql_storage(cluster: Cluster) -> list[str]:
+    return ["--handler=postgresql", f"--postgresql-url={cluster.url}"]
+
+
 def server_command(data_dir: Path, port: int) -> tuple[list[str], Cluster | None]:
     kind = backend()
     if kind == "mongod":
@@ -156,8 +161,7 @@ def server_command(data_dir: Path, port: int) -> tuple[list[str], Cluster | None
         cluster = postgres.create(data_dir / "postgres", free_port())
         if cluster is not None:
             cluster.start()
-            storage = ["--handler=postgresql", f"--postgresql-url={cluster.url}"]
-            return ferretdb_command(data_dir, port, storage), cluster
+            return ferretdb_command(data_dir, port, _postgresql_storage(cluster)), cluster
         print("PostgreSQL cannot run here; FerretDB uses SQLite", file=sys.stderr)
     sqlite_dir = data_dir / "sqlite"
     sqlite_dir.mkdir(parents=True, exist_ok=True)
@@ -169,6 +173,32 @@ def spawn(data_dir: Path, port: int, timeout: float = 30.0) -> Server:
     """Start a fresh server in ``data_dir`` and wait until it answers."""
     data_dir.mkdir(parents=True, exist_ok=True)
     command, cluster = server_command(data_dir, port)
+    return _launch(command, data_dir, port, cluster, timeout)
+
+
+def restart(data_dir: Path, server: Server, timeout: float = 30.0) -> Server:
+    """Start ``server`` (spawned in ``data_dir``) again on its port and its data,
+    once its process has stopped (a database outage, in tests). Only the process
+    that speaks the MongoDB protocol starts again: FerretDB's PostgreSQL cluster
+    is kept (and started if it stopped too). Stop the returned server when done."""
+    port = urlsplit(server.uri).port
+    if server.pid is None or port is None:
+        raise ValueError("only a server this runner started can be restarted")
+    if ping(server.uri):
+        raise ValueError(f"{server.uri} still answers: stop its process first")
+    cluster = server.postgres
+    if cluster is None:
+        command, cluster = server_command(data_dir, port)  # mongod or SQLite: same folders
+    else:
+        if not cluster.running():
+            cluster.start()
+        command = ferretdb_command(data_dir, port, _postgresql_storage(cluster))
+    return _launch(command, data_dir, port, cluster, timeout)
+
+
+def _launch(
+    command: list[str], data_dir: Path, port: int, cluster: Cluster | None, timeout: float
+) -> Server:
     log = (data_dir / "server.log").open("ab")
     process = subprocess.Popen(
         command,

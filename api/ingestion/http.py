@@ -16,14 +16,13 @@ from api import ratelimit
 from api.auth.http import BadCredentialError, authenticate, credential_principal
 from api.auth.roles import Permission
 from api.errors import InputError
-from api.guard import rate_scope
+from api.guard import RETRY_AFTER_SECONDS, rate_scope
 from api.ingestion.service import track
 
 log = logging.getLogger("api.ingestion")
 
 # A full batch of 500 events with 8 KiB of metadata each fits.
 MAX_BODY_BYTES = 5 * 1024 * 1024
-RETRY_AFTER_SECONDS = 5
 
 
 def _error(

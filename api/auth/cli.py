@@ -18,6 +18,7 @@ from typing import Any
 
 from beanie import PydanticObjectId
 from bson import ObjectId
+from pymongo.errors import PyMongoError
 
 from api.auth import service
 from api.auth.roles import Role
@@ -57,6 +58,9 @@ async def _with_db(settings: Settings, work: Callable[[], Awaitable[None]]) -> i
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except PyMongoError as error:
+        print(f"error: the database is unreachable: {type(error).__name__}", file=sys.stderr)
+        return 1
     finally:
         await client.close()
 

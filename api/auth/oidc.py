@@ -41,9 +41,11 @@ def _role(claim: Any) -> Role | None:
 
 def _verify(token: str, jwks_url: str, issuer: str, audience: str) -> dict[str, Any]:
     key = _jwks(jwks_url).get_signing_key_from_jwt(token)
+    # The PyJWK, not its raw key: PyJWT then refuses a token whose algorithm
+    # does not fit the key's type instead of failing inside the crypto library.
     claims: dict[str, Any] = jwt.decode(
         token,
-        key.key,
+        key,
         algorithms=ALGORITHMS,
         audience=audience,
         issuer=issuer,

@@ -2,14 +2,15 @@
 of every aggregate, gone for good.
 
 The steps are ordered so that stopping after any of them and running again
-finishes the job: the hours the events fall in are marked stale first (while
-the events still say which hours those are), then events and sessions are
+finishes the job: the hours the customer's events and sessions fall in are
+noted on the customer and marked stale first, then events and sessions are
 deleted, the stale hours recomputed (so no aggregate keeps the customer's id,
 even in its compressed sets of distinct customers), and the customer last.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from beanie import PydanticObjectId
@@ -29,24 +30,44 @@ class Erasure:
     events: int
 
 
-async def erase_customer(customer_id: PydanticObjectId, actor: Principal) -> Erasure | None:
-    """None when no such customer exists (nothing is recorded then)."""
-    customer = await Customer.get(customer_id)
+async def _noop(step: str) -> None:
+    pass
+
+
+async def erase_customer(
+    customer_id: PydanticObjectId,
+    actor: Principal,
+    after_step: Callable[[str], Awaitable[None]] = _noop,
+) -> Erasure | None:
+    """None when no such customer exists (nothing is recorded then).
+    ``after_step`` lets the tests stop the work between steps."""
+    customers = Customer.get_pymongo_collection()
+    customer = await customers.find_one({"_id": customer_id}, {"erasureHours": 1})
     if customer is None:
         return None
     events = Event.get_pymongo_collection()
-    hours = sorted(
-        {doc["hour"] async for doc in events.find({"customerId": customer_id}, {"hour": 1})}
-    )
+    sessions = Session.get_pymongo_collection()
+    found = {doc["hour"] async for doc in events.find({"customerId": customer_id}, {"hour": 1})}
+    found |= {
+        doc["startHour"]
+        async for doc in sessions.find({"customerId": customer_id}, {"startHour": 1})
+    }
+    hours = sorted(found | set(customer.get("erasureHours", [])))
+    # Kept on the customer, which goes last: a run stopped after deleting some
+    # events still recomputes their hours when run again.
+    await customers.update_one({"_id": customer_id}, {"$set": {"erasureHours": hours}})
+    await after_step("noted")
     await mark_dirty(hours)
+    await after_step("dirty")
     removed_events = (await events.delete_many({"customerId": customer_id})).deleted_count
-    removed_sessions = (
-        await Session.get_pymongo_collection().delete_many({"customerId": customer_id})
-    ).deleted_count
+    await after_step("events")
+    removed_sessions = (await sessions.delete_many({"customerId": customer_id})).deleted_count
+    await after_step("sessions")
     await hour_figures(hours)
     await day_figures(days_of(hours))
+    await after_step("recomputed")
     # Last: until the customer is gone, running the erasure again redoes it all.
-    await Customer.get_pymongo_collection().delete_one({"_id": customer_id})
+    await customers.delete_one({"_id": customer_id})
     # The entry names the record, not the person: an audit log that kept the
     # name or email would defeat the erasure.
     await audit.record(

@@ -68,7 +68,7 @@ async def admit(request: Request, settings: Settings) -> Principal | Response:
 
 
 GRAPHIQL_REFUSED = """<!doctype html><html lang="en"><meta charset="utf-8">
-<title>GraphiQL: sign in</title><body style="font-family:system-ui;margin:3rem">
+<title>GraphiQL: sign in</title><body>
 <h1>GraphiQL needs the analyst role</h1>
 <p>{reason} <a href="/signin?next=/graphql">Sign in</a> with an analyst or admin account.</p>
 </body></html>"""

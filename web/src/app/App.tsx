@@ -1,47 +1,38 @@
-import { lazy, Suspense, useMemo } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
-import { Provider } from 'urql';
-import { makeClient } from './client';
 import { ErrorBoundary } from './ErrorBoundary';
 import { NotFound } from './NotFound';
+import { SessionProvider } from './session';
 import { Shell } from './Shell';
+import { SignInPage } from './SignInPage';
 import { CustomersPage } from '../features/customers/CustomersPage';
 import { PageSkeleton } from '../ui/Skeleton';
 
-// The first screen is eager; the heavier views are separate chunks.
+// The first screens (customers, sign-in) are eager; the heavier views, and
+// the admin pages few people open, are separate chunks.
 const CustomerPage = lazy(() => import('../features/customer/CustomerPage'));
 const AnalyticsPage = lazy(() => import('../features/analytics/AnalyticsPage'));
+const AdminPage = lazy(() => import('../features/admin/AdminPage'));
+
+const later = (page: ReactNode) => <Suspense fallback={<PageSkeleton />}>{page}</Suspense>;
 
 export function App() {
-  const client = useMemo(() => makeClient(), []);
   return (
-    <Provider value={client}>
-      <BrowserRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+    <BrowserRouter future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+      <SessionProvider>
         <ErrorBoundary>
           <Routes>
+            <Route path="signin" element={<SignInPage />} />
             <Route element={<Shell />}>
               <Route index element={<CustomersPage />} />
-              <Route
-                path="customers/:id"
-                element={
-                  <Suspense fallback={<PageSkeleton />}>
-                    <CustomerPage />
-                  </Suspense>
-                }
-              />
-              <Route
-                path="analytics"
-                element={
-                  <Suspense fallback={<PageSkeleton />}>
-                    <AnalyticsPage />
-                  </Suspense>
-                }
-              />
+              <Route path="customers/:id" element={later(<CustomerPage />)} />
+              <Route path="analytics" element={later(<AnalyticsPage />)} />
+              <Route path="admin/*" element={later(<AdminPage />)} />
               <Route path="*" element={<NotFound />} />
             </Route>
           </Routes>
         </ErrorBoundary>
-      </BrowserRouter>
-    </Provider>
+      </SessionProvider>
+    </BrowserRouter>
   );
 }

@@ -1,10 +1,15 @@
 import { useEffect, useRef } from 'react';
-import { NavLink, Outlet, useLocation } from 'react-router-dom';
+import { Navigate, NavLink, Outlet, useLocation } from 'react-router-dom';
+import { apiUrl } from './config';
 import { ErrorBoundary } from './ErrorBoundary';
+import { noticeOf, signInPath } from './navigation';
+import { can, useMe } from './session';
 import { UserMenu } from './UserMenu';
 
 export function Shell() {
-  const { pathname } = useLocation();
+  const location = useLocation();
+  const { pathname } = location;
+  const { me, known } = useMe();
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
   // After client-side navigation, start reading (and tabbing) at the new page.
@@ -16,6 +21,10 @@ export function Shell() {
     main.current?.focus({ preventScroll: true });
     window.scrollTo(0, 0);
   }, [pathname]);
+  // Pages load alongside `me` rather than after it; their queries would be
+  // refused too, and the client sends those to sign-in as well.
+  if (known && !me) return <Navigate to={signInPath(location)} replace />;
+  const notice = noticeOf(location.state);
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -37,15 +46,28 @@ export function Shell() {
               <li>
                 <NavLink to="/analytics">Analytics</NavLink>
               </li>
-              <li>
-                <a href="/graphql">GraphiQL</a>
-              </li>
+              {can(me, 'admin') && (
+                <li>
+                  <NavLink to="/admin">Admin</NavLink>
+                </li>
+              )}
+              {can(me, 'raw_events') && (
+                <li>
+                  {/* Served by the API (GET on its GraphQL URL), not by this app. */}
+                  <a href={apiUrl()}>GraphiQL</a>
+                </li>
+              )}
             </ul>
           </nav>
-          <UserMenu />
+          <UserMenu me={me} />
         </div>
       </header>
       <main id="main" className="main" tabIndex={-1} ref={main}>
+        {notice && (
+          <p className="notice" role="status">
+            {notice}
+          </p>
+        )}
         <ErrorBoundary key={pathname}>
           <Outlet />
         </ErrorBoundary>

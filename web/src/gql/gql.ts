@@ -14,17 +14,43 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation SignIn($email: String!, $password: String!) {\n    signIn(email: $email, password: $password) {\n      expiresAt\n      me {\n        subject\n        role\n      }\n    }\n  }\n": typeof types.SignInDocument,
+    "\n  mutation SignOut {\n    signOut\n  }\n": typeof types.SignOutDocument,
+    "\n  query Me {\n    me {\n      subject\n      role\n      kind\n      permissions\n    }\n  }\n": typeof types.MeDocument,
+    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    role\n    prefix\n    createdAt\n    createdBy\n    lastUsedAt\n    revokedAt\n  }\n": typeof types.ApiKeyFieldsFragmentDoc,
+    "\n  fragment WriteKeyFields on WriteKey {\n    id\n    website\n    key\n    createdAt\n    createdBy\n    lastUsedAt\n    revokedAt\n  }\n": typeof types.WriteKeyFieldsFragmentDoc,
+    "\n  query ApiKeys($first: Int, $after: String) {\n    apiKeys(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ApiKeyFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ApiKeysDocument,
+    "\n  mutation CreateApiKey($name: String!, $role: Role!) {\n    createApiKey(name: $name, role: $role) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
+    "\n  query WriteKeys($first: Int, $after: String) {\n    writeKeys(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...WriteKeyFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.WriteKeysDocument,
+    "\n  mutation CreateWriteKey($website: String!) {\n    createWriteKey(website: $website) {\n      ...WriteKeyFields\n    }\n  }\n": typeof types.CreateWriteKeyDocument,
+    "\n  mutation RevokeWriteKey($id: ID!) {\n    revokeWriteKey(id: $id) {\n      ...WriteKeyFields\n    }\n  }\n": typeof types.RevokeWriteKeyDocument,
+    "\n  query AuditLog($first: Int, $after: String) {\n    auditLog(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          at\n          actor\n          action\n          target\n          details\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AuditLogDocument,
     "\n  query Analytics($range: AnalyticsRangeInput!, $timeZone: String!, $granularity: Granularity!) {\n    analytics(range: $range, timeZone: $timeZone, granularity: $granularity) {\n      activeCustomers\n      sessions\n      events\n      averageSessionDurationSeconds\n      conversionRate\n      timeSeries {\n        start\n        sessions\n        events\n        pageViews\n        checkouts\n      }\n      eventTypes {\n        type\n        count\n        averageTimeSpentSeconds\n      }\n      pages(first: 10) {\n        page\n        views\n        averageTimeSpentSeconds\n      }\n      funnel {\n        step\n        sessions\n        share\n      }\n      countries {\n        key\n        sessions\n        share\n      }\n      devices {\n        key\n        sessions\n        share\n      }\n      notes\n    }\n  }\n": typeof types.AnalyticsDocument,
     "\n  query CustomerComparison($id: ID!, $range: AnalyticsRangeInput!, $timeZone: String!) {\n    analytics(range: $range, customerId: $id, timeZone: $timeZone) {\n      sessions\n      comparison {\n        activeCustomers\n        eventTypes {\n          type\n          customer\n          averageCustomer\n        }\n        pages {\n          page\n          customerViews\n          customerAverageTimeSpentSeconds\n          averageCustomerViews\n          overallAverageTimeSpentSeconds\n        }\n      }\n    }\n  }\n": typeof types.CustomerComparisonDocument,
     "\n  query Customer($id: ID!) {\n    customer(id: $id) {\n      id\n      databaseId\n      distinctId\n      name\n      email\n      country\n      language\n      createdAt\n      lastSeenAt\n    }\n  }\n": typeof types.CustomerDocument,
+    "\n  mutation EraseCustomer($id: ID!) {\n    eraseCustomer(id: $id) {\n      erasedCustomerId\n      sessions\n      events\n    }\n  }\n": typeof types.EraseCustomerDocument,
     "\n  query SessionEvents($id: ID!, $first: Int, $after: String) {\n    session(id: $id) {\n      id\n      events(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            type\n            page\n            timestamp\n            metadata\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.SessionEventsDocument,
     "\n  query CustomerSessions($id: ID!, $first: Int, $after: String) {\n    customer(id: $id) {\n      id\n      sessions(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            startTime\n            active\n            durationSeconds\n            device\n            eventCount\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.CustomerSessionsDocument,
     "\n  query Customers(\n    $search: String\n    $filter: CustomerFilterInput\n    $orderBy: CustomerOrder\n    $first: Int\n    $after: String\n  ) {\n    customers(search: $search, filter: $filter, orderBy: $orderBy, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          email\n          country\n          lastSeenAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.CustomersDocument,
 };
 const documents: Documents = {
+    "\n  mutation SignIn($email: String!, $password: String!) {\n    signIn(email: $email, password: $password) {\n      expiresAt\n      me {\n        subject\n        role\n      }\n    }\n  }\n": types.SignInDocument,
+    "\n  mutation SignOut {\n    signOut\n  }\n": types.SignOutDocument,
+    "\n  query Me {\n    me {\n      subject\n      role\n      kind\n      permissions\n    }\n  }\n": types.MeDocument,
+    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    role\n    prefix\n    createdAt\n    createdBy\n    lastUsedAt\n    revokedAt\n  }\n": types.ApiKeyFieldsFragmentDoc,
+    "\n  fragment WriteKeyFields on WriteKey {\n    id\n    website\n    key\n    createdAt\n    createdBy\n    lastUsedAt\n    revokedAt\n  }\n": types.WriteKeyFieldsFragmentDoc,
+    "\n  query ApiKeys($first: Int, $after: String) {\n    apiKeys(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ApiKeyFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ApiKeysDocument,
+    "\n  mutation CreateApiKey($name: String!, $role: Role!) {\n    createApiKey(name: $name, role: $role) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n": types.RevokeApiKeyDocument,
+    "\n  query WriteKeys($first: Int, $after: String) {\n    writeKeys(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...WriteKeyFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.WriteKeysDocument,
+    "\n  mutation CreateWriteKey($website: String!) {\n    createWriteKey(website: $website) {\n      ...WriteKeyFields\n    }\n  }\n": types.CreateWriteKeyDocument,
+    "\n  mutation RevokeWriteKey($id: ID!) {\n    revokeWriteKey(id: $id) {\n      ...WriteKeyFields\n    }\n  }\n": types.RevokeWriteKeyDocument,
+    "\n  query AuditLog($first: Int, $after: String) {\n    auditLog(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          at\n          actor\n          action\n          target\n          details\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AuditLogDocument,
     "\n  query Analytics($range: AnalyticsRangeInput!, $timeZone: String!, $granularity: Granularity!) {\n    analytics(range: $range, timeZone: $timeZone, granularity: $granularity) {\n      activeCustomers\n      sessions\n      events\n      averageSessionDurationSeconds\n      conversionRate\n      timeSeries {\n        start\n        sessions\n        events\n        pageViews\n        checkouts\n      }\n      eventTypes {\n        type\n        count\n        averageTimeSpentSeconds\n      }\n      pages(first: 10) {\n        page\n        views\n        averageTimeSpentSeconds\n      }\n      funnel {\n        step\n        sessions\n        share\n      }\n      countries {\n        key\n        sessions\n        share\n      }\n      devices {\n        key\n        sessions\n        share\n      }\n      notes\n    }\n  }\n": types.AnalyticsDocument,
     "\n  query CustomerComparison($id: ID!, $range: AnalyticsRangeInput!, $timeZone: String!) {\n    analytics(range: $range, customerId: $id, timeZone: $timeZone) {\n      sessions\n      comparison {\n        activeCustomers\n        eventTypes {\n          type\n          customer\n          averageCustomer\n        }\n        pages {\n          page\n          customerViews\n          customerAverageTimeSpentSeconds\n          averageCustomerViews\n          overallAverageTimeSpentSeconds\n        }\n      }\n    }\n  }\n": types.CustomerComparisonDocument,
     "\n  query Customer($id: ID!) {\n    customer(id: $id) {\n      id\n      databaseId\n      distinctId\n      name\n      email\n      country\n      language\n      createdAt\n      lastSeenAt\n    }\n  }\n": types.CustomerDocument,
+    "\n  mutation EraseCustomer($id: ID!) {\n    eraseCustomer(id: $id) {\n      erasedCustomerId\n      sessions\n      events\n    }\n  }\n": types.EraseCustomerDocument,
     "\n  query SessionEvents($id: ID!, $first: Int, $after: String) {\n    session(id: $id) {\n      id\n      events(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            type\n            page\n            timestamp\n            metadata\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.SessionEventsDocument,
     "\n  query CustomerSessions($id: ID!, $first: Int, $after: String) {\n    customer(id: $id) {\n      id\n      sessions(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            startTime\n            active\n            durationSeconds\n            device\n            eventCount\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.CustomerSessionsDocument,
     "\n  query Customers(\n    $search: String\n    $filter: CustomerFilterInput\n    $orderBy: CustomerOrder\n    $first: Int\n    $after: String\n  ) {\n    customers(search: $search, filter: $filter, orderBy: $orderBy, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          email\n          country\n          lastSeenAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.CustomersDocument,
@@ -47,6 +73,54 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation SignIn($email: String!, $password: String!) {\n    signIn(email: $email, password: $password) {\n      expiresAt\n      me {\n        subject\n        role\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignIn($email: String!, $password: String!) {\n    signIn(email: $email, password: $password) {\n      expiresAt\n      me {\n        subject\n        role\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignOut {\n    signOut\n  }\n"): (typeof documents)["\n  mutation SignOut {\n    signOut\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Me {\n    me {\n      subject\n      role\n      kind\n      permissions\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      subject\n      role\n      kind\n      permissions\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    role\n    prefix\n    createdAt\n    createdBy\n    lastUsedAt\n    revokedAt\n  }\n"): (typeof documents)["\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    role\n    prefix\n    createdAt\n    createdBy\n    lastUsedAt\n    revokedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment WriteKeyFields on WriteKey {\n    id\n    website\n    key\n    createdAt\n    createdBy\n    lastUsedAt\n    revokedAt\n  }\n"): (typeof documents)["\n  fragment WriteKeyFields on WriteKey {\n    id\n    website\n    key\n    createdAt\n    createdBy\n    lastUsedAt\n    revokedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiKeys($first: Int, $after: String) {\n    apiKeys(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ApiKeyFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query ApiKeys($first: Int, $after: String) {\n    apiKeys(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...ApiKeyFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiKey($name: String!, $role: Role!) {\n    createApiKey(name: $name, role: $role) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiKey($name: String!, $role: Role!) {\n    createApiKey(name: $name, role: $role) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WriteKeys($first: Int, $after: String) {\n    writeKeys(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...WriteKeyFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query WriteKeys($first: Int, $after: String) {\n    writeKeys(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          ...WriteKeyFields\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateWriteKey($website: String!) {\n    createWriteKey(website: $website) {\n      ...WriteKeyFields\n    }\n  }\n"): (typeof documents)["\n  mutation CreateWriteKey($website: String!) {\n    createWriteKey(website: $website) {\n      ...WriteKeyFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeWriteKey($id: ID!) {\n    revokeWriteKey(id: $id) {\n      ...WriteKeyFields\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeWriteKey($id: ID!) {\n    revokeWriteKey(id: $id) {\n      ...WriteKeyFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditLog($first: Int, $after: String) {\n    auditLog(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          at\n          actor\n          action\n          target\n          details\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query AuditLog($first: Int, $after: String) {\n    auditLog(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          at\n          actor\n          action\n          target\n          details\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query Analytics($range: AnalyticsRangeInput!, $timeZone: String!, $granularity: Granularity!) {\n    analytics(range: $range, timeZone: $timeZone, granularity: $granularity) {\n      activeCustomers\n      sessions\n      events\n      averageSessionDurationSeconds\n      conversionRate\n      timeSeries {\n        start\n        sessions\n        events\n        pageViews\n        checkouts\n      }\n      eventTypes {\n        type\n        count\n        averageTimeSpentSeconds\n      }\n      pages(first: 10) {\n        page\n        views\n        averageTimeSpentSeconds\n      }\n      funnel {\n        step\n        sessions\n        share\n      }\n      countries {\n        key\n        sessions\n        share\n      }\n      devices {\n        key\n        sessions\n        share\n      }\n      notes\n    }\n  }\n"): (typeof documents)["\n  query Analytics($range: AnalyticsRangeInput!, $timeZone: String!, $granularity: Granularity!) {\n    analytics(range: $range, timeZone: $timeZone, granularity: $granularity) {\n      activeCustomers\n      sessions\n      events\n      averageSessionDurationSeconds\n      conversionRate\n      timeSeries {\n        start\n        sessions\n        events\n        pageViews\n        checkouts\n      }\n      eventTypes {\n        type\n        count\n        averageTimeSpentSeconds\n      }\n      pages(first: 10) {\n        page\n        views\n        averageTimeSpentSeconds\n      }\n      funnel {\n        step\n        sessions\n        share\n      }\n      countries {\n        key\n        sessions\n        share\n      }\n      devices {\n        key\n        sessions\n        share\n      }\n      notes\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -56,6 +130,10 @@ export function graphql(source: "\n  query CustomerComparison($id: ID!, $range: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Customer($id: ID!) {\n    customer(id: $id) {\n      id\n      databaseId\n      distinctId\n      name\n      email\n      country\n      language\n      createdAt\n      lastSeenAt\n    }\n  }\n"): (typeof documents)["\n  query Customer($id: ID!) {\n    customer(id: $id) {\n      id\n      databaseId\n      distinctId\n      name\n      email\n      country\n      language\n      createdAt\n      lastSeenAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EraseCustomer($id: ID!) {\n    eraseCustomer(id: $id) {\n      erasedCustomerId\n      sessions\n      events\n    }\n  }\n"): (typeof documents)["\n  mutation EraseCustomer($id: ID!) {\n    eraseCustomer(id: $id) {\n      erasedCustomerId\n      sessions\n      events\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -4,7 +4,15 @@ import { CopyButton } from './CopyButton';
 
 /** A GraphQL or network error, with each error's extensions.code and the
  * request's trace id, which support can hand to an SRE. */
-export function ErrorMessage({ error, retry }: { error: CombinedError; retry?: () => void }) {
+export function ErrorMessage({
+  error,
+  retry,
+  title = 'Could not load this data.',
+}: {
+  error: CombinedError;
+  retry?: () => void;
+  title?: string;
+}) {
   const traceId = traceIdOf(error.response);
   const items = error.graphQLErrors.length
     ? error.graphQLErrors.map((e) => ({
@@ -14,7 +22,7 @@ export function ErrorMessage({ error, retry }: { error: CombinedError; retry?: (
     : [{ code: 'NETWORK_ERROR', message: error.networkError?.message ?? error.message }];
   return (
     <div className="alert" role="alert">
-      <strong>Could not load this data.</strong>
+      <strong>{title}</strong>
       <ul>
         {items.map((item, i) => (
           <li key={i}>

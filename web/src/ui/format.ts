@@ -56,3 +56,12 @@ export const percent = (n: number | null | undefined) =>
 
 /** PAGE_VIEW → "page view". */
 export const eventLabel = (type: string) => type.toLowerCase().replace(/_/g, ' ');
+
+/** "timeSpent: 12, query: shoes" */
+export function summarize(metadata: unknown): string {
+  if (metadata == null || typeof metadata !== 'object') return metadata == null ? '' : String(metadata);
+  return Object.entries(metadata as Record<string, unknown>)
+    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(', ')
+    .slice(0, 120);
+}

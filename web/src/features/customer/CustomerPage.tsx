@@ -1,7 +1,9 @@
 import { useEffect } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useQuery } from 'urql';
+import { findError } from '../../app/errors';
 import { NotFound } from '../../app/NotFound';
+import { can, useMe } from '../../app/session';
 import { graphql } from '../../gql';
 import { CopyButton } from '../../ui/CopyButton';
 import { ErrorMessage } from '../../ui/ErrorMessage';
@@ -10,6 +12,7 @@ import { PageSkeleton } from '../../ui/Skeleton';
 import { RelativeTime } from '../../ui/Time';
 import { rememberCustomer } from '../customers/recent';
 import { ComparisonCard } from './ComparisonCard';
+import { EraseCustomer } from './EraseCustomer';
 import { SessionsList } from './SessionsList';
 
 export const CustomerQuery = graphql(`
@@ -32,6 +35,7 @@ export default function CustomerPage() {
   const { id = '' } = useParams();
   const [result, reexecute] = useQuery({ query: CustomerQuery, variables: { id } });
   const customer = result.data?.customer;
+  const { me } = useMe();
 
   useEffect(() => {
     if (customer) rememberCustomer({ id: customer.id, name: customer.name, email: customer.email });
@@ -43,8 +47,7 @@ export default function CustomerPage() {
 
   if (result.error) {
     // A malformed id is the API's BAD_USER_INPUT: for a URL, that is "not found".
-    const badId = result.error.graphQLErrors.some((e) => e.extensions?.code === 'BAD_USER_INPUT');
-    if (badId) return <NotFound what="customer" />;
+    if (findError(result.error, 'BAD_USER_INPUT')) return <NotFound what="customer" />;
     return <ErrorMessage error={result.error} retry={() => reexecute({ requestPolicy: 'network-only' })} />;
   }
   if (!result.data) return <PageSkeleton />;
@@ -92,6 +95,7 @@ export default function CustomerPage() {
       </section>
       <ComparisonCard customerId={customer.id} />
       <SessionsList customerId={customer.id} />
+      {can(me, 'admin') && <EraseCustomer customer={customer} />}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useState } from 'react';
 import { CopyButton } from '../../ui/CopyButton';
 import { DataTable, type Column } from '../../ui/DataTable';
-import { eventLabel, formatTime } from '../../ui/format';
+import { eventLabel, formatTime, summarize } from '../../ui/format';
 import { SkeletonBlock } from '../../ui/Skeleton';
 import { Tabs } from '../../ui/Tabs';
 
@@ -14,15 +14,6 @@ export interface EventItem {
   page: string;
   timestamp: string;
   metadata: unknown;
-}
-
-/** "timeSpent: 12, query: shoes" */
-export function summarize(metadata: unknown): string {
-  if (metadata == null || typeof metadata !== 'object') return metadata == null ? '' : String(metadata);
-  return Object.entries(metadata as Record<string, unknown>)
-    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join(', ')
-    .slice(0, 120);
 }
 
 const columns: Column<EventItem>[] = [

@@ -24,3 +24,12 @@ export function rememberCustomer(customer: RecentCustomer): void {
     // Storage full or disabled: recently viewed is a convenience.
   }
 }
+
+/** An erased customer must not linger on this device either. */
+export function forgetCustomer(id: string): void {
+  try {
+    localStorage.setItem(KEY, JSON.stringify(readRecent().filter((c) => c.id !== id)));
+  } catch {
+    // Storage disabled: nothing was remembered.
+  }
+}

@@ -1,12 +1,11 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
 import type { ApiKeyFieldsFragment, Role } from '../../gql/graphql';
-import { ConnectionTable } from '../../ui/ConnectionTable';
 import type { Column } from '../../ui/DataTable';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { useConnection } from '../../ui/useConnection';
 import { ADMIN_PAGE_SIZE, ApiKeysQuery, CreateApiKeyMutation, RevokeApiKeyMutation } from './documents';
-import { Copyable, Created, Revoke, When } from './parts';
+import { Copyable, Created, KeysPage, Revoke, When } from './parts';
 
 const ROLES: { role: Role; label: string }[] = [
   { role: 'VIEWER', label: 'Viewer: customers and analytics' },
@@ -103,30 +102,5 @@ function CreateApiKey() {
 
 export function ApiKeysPage() {
   const list = useConnection(ApiKeysQuery, { first: ADMIN_PAGE_SIZE }, (d) => d.apiKeys);
-  useEffect(() => {
-    document.title = 'API keys · Tracking';
-  }, []);
-  return (
-    <div className="stack">
-      <h1>API keys</h1>
-      <CreateApiKey />
-      <section className="card" aria-labelledby="api-keys-title">
-        <div className="card-head">
-          <h2 id="api-keys-title" className="card-title">
-            Keys
-          </h2>
-          <span className="muted small">newest first</span>
-        </div>
-        <ConnectionTable
-          list={list}
-          columns={columns}
-          rowKey={(k) => k.id}
-          caption="API keys"
-          empty="No API keys yet."
-          loadMoreLabel="Load more API keys"
-          testId="api-keys"
-        />
-      </section>
-    </div>
-  );
+  return <KeysPage title="API keys" create={<CreateApiKey />} list={list} columns={columns} testId="api-keys" />;
 }

@@ -1,14 +1,13 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
 import { apiUrl } from '../../app/config';
 import type { WriteKeyFieldsFragment } from '../../gql/graphql';
-import { ConnectionTable } from '../../ui/ConnectionTable';
 import { CopyButton } from '../../ui/CopyButton';
 import type { Column } from '../../ui/DataTable';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { useConnection } from '../../ui/useConnection';
 import { ADMIN_PAGE_SIZE, CreateWriteKeyMutation, RevokeWriteKeyMutation, WriteKeysQuery } from './documents';
-import { Copyable, Created, Revoke, When } from './parts';
+import { Copyable, Created, KeysPage, Revoke, When } from './parts';
 
 /** The tag a website puts into its pages; tracker.js is served by the API, wherever that is. */
 function snippet(key: string): string {
@@ -100,30 +99,5 @@ function CreateWriteKey() {
 
 export function WriteKeysPage() {
   const list = useConnection(WriteKeysQuery, { first: ADMIN_PAGE_SIZE }, (d) => d.writeKeys);
-  useEffect(() => {
-    document.title = 'Write keys · Tracking';
-  }, []);
-  return (
-    <div className="stack">
-      <h1>Write keys</h1>
-      <CreateWriteKey />
-      <section className="card" aria-labelledby="write-keys-title">
-        <div className="card-head">
-          <h2 id="write-keys-title" className="card-title">
-            Keys
-          </h2>
-          <span className="muted small">newest first</span>
-        </div>
-        <ConnectionTable
-          list={list}
-          columns={columns}
-          rowKey={(k) => k.id}
-          caption="Write keys"
-          empty="No write keys yet."
-          loadMoreLabel="Load more write keys"
-          testId="write-keys"
-        />
-      </section>
-    </div>
-  );
+  return <KeysPage title="Write keys" create={<CreateWriteKey />} list={list} columns={columns} testId="write-keys" />;
 }

@@ -1,8 +1,11 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useMutation, type TypedDocumentNode } from 'urql';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
+import { ConnectionTable } from '../../ui/ConnectionTable';
 import { CopyButton } from '../../ui/CopyButton';
+import type { Column } from '../../ui/DataTable';
 import { RelativeTime } from '../../ui/Time';
+import type { ConnectionState } from '../../ui/useConnection';
 
 /** A value to copy, such as a secret or a snippet. */
 export function Copyable({ value, label, testId }: { value: string; label: string; testId?: string }) {
@@ -80,5 +83,48 @@ export function Revoke<D>({
         </ConfirmDialog>
       )}
     </>
+  );
+}
+
+/** The page of a kind of key: a title, the form that creates one, and the list, newest first. */
+export function KeysPage<Q, N extends { id: string }>({
+  title,
+  create,
+  list,
+  columns,
+  testId,
+}: {
+  title: string;
+  create: ReactNode;
+  list: ConnectionState<Q, N>;
+  columns: Column<N>[];
+  testId: string;
+}) {
+  useEffect(() => {
+    document.title = `${title} · Tracking`;
+  }, [title]);
+  const noun = title.toLowerCase();
+  return (
+    <div className="stack">
+      <h1>{title}</h1>
+      {create}
+      <section className="card" aria-labelledby={`${testId}-title`}>
+        <div className="card-head">
+          <h2 id={`${testId}-title`} className="card-title">
+            Keys
+          </h2>
+          <span className="muted small">newest first</span>
+        </div>
+        <ConnectionTable
+          list={list}
+          columns={columns}
+          rowKey={(k) => k.id}
+          caption={title}
+          empty={`No ${noun} yet.`}
+          loadMoreLabel={`Load more ${noun}`}
+          testId={testId}
+        />
+      </section>
+    </div>
   );
 }

@@ -43,10 +43,14 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 NOT_BUILT = "SPA not built: run make dev\n"
 
 
-async def tracker(_: object) -> FileResponse:
+async def tracker(_: object) -> Response:
+    # Where the API is deployed without web/ (Lambda), CloudFront serves it.
+    path = WEB / "tracker" / "tracker.js"
+    if not path.is_file():
+        return PlainTextResponse("Not Found", status_code=404)
     # Short cache: sites embed this URL, and fixes must reach them soon.
     return FileResponse(
-        WEB / "tracker" / "tracker.js",
+        path,
         media_type="text/javascript",
         headers={"Cache-Control": "public, max-age=300"},
     )
@@ -90,7 +94,8 @@ async def demo(request: Request) -> Response:
     """The demo shop, with the demo website's write key put into its snippet
     tag (dev and staging only: production has no demo shop)."""
     settings = request.app.state.settings
-    if settings.stage == Stage.PROD:
+    page_file = WEB / "demo" / "index.html"
+    if settings.stage == Stage.PROD or not page_file.is_file():
         return PlainTextResponse("Not Found", status_code=404)
     if request.url.path == "/demo":
         return RedirectResponse("/demo/")
@@ -103,7 +108,7 @@ async def demo(request: Request) -> Response:
             503,
             headers={"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"},
         )
-    page = (WEB / "demo" / "index.html").read_text(encoding="utf-8")
+    page = page_file.read_text(encoding="utf-8")
     page = page.replace(SNIPPET_TAG, f'{SNIPPET_TAG} data-write-key="{key.key}"', 1)
     return HTMLResponse(page, headers={"Cache-Control": "no-store"})
 

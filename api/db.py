@@ -66,6 +66,7 @@ def make_client(
         serverSelectionTimeoutMS=max(timeout, 1000),
         connectTimeoutMS=timeout,
         socketTimeoutMS=timeout * 6,
+        maxPoolSize=settings.mongodb_max_pool_size,
         retryWrites=True,
         retryReads=True,
         appname="tracking-api",

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     log_level: LogLevel = LogLevel.INFO
     # Fail fast when the database is away instead of hanging a request for 30 s.
     mongodb_timeout_ms: int = Field(default=5000, ge=100, le=60000)
+    # Connections per process: a server worker runs many requests at once, a
+    # Lambda container one (serverless.yml sets 5).
+    mongodb_max_pool_size: int = Field(default=50, ge=1, le=500)
 
     # Ingestion limits (docs/ingestion.md).
     ingest_max_batch: int = Field(default=500, ge=1, le=5000)

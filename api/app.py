@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -44,6 +45,19 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def render_graphql_ide(self, request: Any) -> HTMLResponse:
         return graphiql.page()
+
+    def decode_json(self, data: str | bytes) -> object:
+        # Refused as unreadable JSON (400), as POST /v1/track does: NaN and
+        # Infinity are not JSON, and nesting deeper than the parser's stack
+        # would otherwise escape as a 500.
+        try:
+            return json.loads(data, parse_constant=_not_json)
+        except (ValueError, RecursionError) as error:
+            raise json.JSONDecodeError(str(error), "", 0) from None
+
+
+def _not_json(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
 
 
 def create_app(settings: Settings, listeners: Sequence[CommandListener] = ()) -> ASGIApp:

@@ -10,7 +10,9 @@ HOUR = timedelta(hours=1)
 def hour_key(moment: datetime) -> str:
     """``2026-11-29T06``: the UTC hour a moment falls in, sortable as text."""
     aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    return aware.strftime("%Y-%m-%dT%H")
+    # Not strftime: its %Y drops the zeros of years before 1000 on glibc, and
+    # hour_start could not read the key back.
+    return f"{aware.year:04d}-{aware.month:02d}-{aware.day:02d}T{aware.hour:02d}"
 
 
 def hour_start(key: str) -> datetime:

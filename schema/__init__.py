@@ -16,6 +16,7 @@ from schema.events.types import EventsQuery
 from schema.ingestion.types import IngestionMutation
 from schema.limits import QueryLimits
 from schema.query import CustomerQuery
+from schema.text import StorableText
 from schema.tracing import Tracing
 
 Query = merge_types("Query", (AuthQuery, CustomerQuery, EventsQuery))
@@ -28,8 +29,11 @@ class Schema(strawberry.Schema):
         return None
 
 
-# Tracing first: it wraps the others and sees the final errors. Authorization
-# wraps every resolver (schema/authz.py).
+# Tracing first: it wraps the others and sees the final errors. StorableText
+# after QueryLimits, to see what it refused. Authorization wraps every
+# resolver (schema/authz.py).
 schema = Schema(
-    query=Query, mutation=Mutation, extensions=[Tracing, ErrorCodes, QueryLimits, Authorization]
+    query=Query,
+    mutation=Mutation,
+    extensions=[Tracing, ErrorCodes, QueryLimits, StorableText, Authorization],
 )

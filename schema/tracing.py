@@ -50,6 +50,15 @@ def _field_count(document: Any) -> int:
     return count
 
 
+def _operation_type(context: Any) -> str:
+    # A text that does not parse, or lacks the operation named, has no type;
+    # Strawberry raises for it, which would replace the client's error.
+    try:
+        return str(context.operation_type.value)
+    except RuntimeError:
+        return "unknown"
+
+
 class Tracing(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         started = time.perf_counter()
@@ -57,7 +66,7 @@ class Tracing(SchemaExtension):
             self.trace_id = trace_id()
             yield
             context = self.execution_context
-            kind = context.operation_type.value if context.operation_type else "unknown"
+            kind = _operation_type(context)
             name = context.operation_name or "anonymous"
             failed = bool(context.result and context.result.errors)
             span.update_name(f"{kind} {name}")

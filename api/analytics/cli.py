@@ -12,14 +12,20 @@ from api.timerange import as_utc
 
 
 async def run_rebuild(settings: Settings, start: datetime | None, end: datetime | None) -> int:
-    if start and end and as_utc(end) <= as_utc(start):
+    try:
+        start = as_utc(start) if start else None
+        end = as_utc(end) if end else None
+    except ValueError as error:
+        print(f"--from/--to: {error}")
+        return 2
+    if start and end and end <= start:
         print("--to must be after --from")
         return 2
     client = make_client(settings)
     try:
         await init_documents(client, settings.mongodb_db)
         began = time.perf_counter()
-        hours = await rebuild(as_utc(start) if start else None, as_utc(end) if end else None)
+        hours = await rebuild(start, end)
         print(f"rebuilt {hours:,} hours of analytics in {time.perf_counter() - began:.1f} s")
         return 0
     finally:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -29,7 +29,7 @@ from api.analytics.hours import (
 from api.errors import InputError
 from api.events.documents import Event
 from api.sessions.documents import Session
-from api.timerange import as_utc
+from api.timerange import bound_as_utc
 from api.timeutil import HOUR, hour_key, hour_start
 
 
@@ -39,6 +39,10 @@ class Granularity(StrEnum):
 
 
 MAX_BUCKETS = 2000
+# Far from the ends of datetime's years 1-9999, where stepping an hour or
+# moving into a time zone overflows; no event is kept that old or that late.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -48,9 +52,11 @@ class Range:
 
     @classmethod
     def of(cls, start: datetime, end: datetime, max_days: int) -> Range:
-        start, end = as_utc(start), as_utc(end)
+        start, end = bound_as_utc("range.from", start), bound_as_utc("range.to", end)
         if end <= start:
             raise InputError("range", "'to' must be after 'from'")
+        if start < EARLIEST or end > LATEST:
+            raise InputError("range", f"must lie between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}")
         if end - start > timedelta(days=max_days):
             raise InputError("range", f"spans more than {max_days} days")
         return cls(start, end)

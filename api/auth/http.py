@@ -19,6 +19,7 @@ from api.auth.roles import ANONYMOUS, Principal
 from api.auth.secrets import API_KEY_PREFIX, WRITE_KEY_PREFIX
 from api.auth.service import api_key_principal, session_principal, write_key_principal
 from api.settings import Settings
+from api.text import text_problem
 
 SESSION_COOKIE = "ct_session"
 
@@ -37,6 +38,9 @@ def bearer(request: Request) -> str | None:
 
 async def credential_principal(token: str, settings: Settings) -> Principal:
     found: Principal | None
+    if text_problem(token):
+        # No credential holds such text; the lookup could not even be encoded.
+        raise BadCredentialError("the bearer credential is invalid, expired or revoked")
     if token.startswith(API_KEY_PREFIX):
         found = await api_key_principal(token)
     elif token.startswith(WRITE_KEY_PREFIX):

@@ -24,6 +24,7 @@ def _dummy_hash() -> str:
     on first use: hashing at import would add 0.1 s to every cold start."""
     return _hasher.hash(secrets.token_urlsafe(16))
 
+
 MIN_PASSWORD_LENGTH = 12
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -13,6 +15,7 @@ from bson import ObjectId
 from pydantic import AfterValidator, Field, model_validator
 from pymongo import ASCENDING, IndexModel
 
+from api.text import text_problem
 from api.timeutil import hour_key
 
 # Absolute caps; ingestion applies its configured (lower or equal) limits first.
@@ -28,22 +31,57 @@ class EventType(StrEnum):
     CHECKOUT = "checkout"
 
 
-def _check_keys(value: Any, depth: int, path: str, max_depth: int) -> None:
-    if depth > max_depth:
-        raise ValueError(f"metadata nests deeper than {max_depth} levels at {path}")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise ValueError(f"metadata key at {path} is not a string")
-            # Such keys are operators or paths to MongoDB, never plain data.
-            if key.startswith("$") or "." in key or not key:
-                raise ValueError(
-                    f"metadata key {key!r} at {path} is empty, starts with $ or has a dot"
-                )
-            _check_keys(item, depth + 1, f"{path}.{key}", max_depth)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _check_keys(item, depth + 1, f"{path}[{index}]", max_depth)
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+@dataclass(frozen=True)
+class _Walk:
+    max_depth: int
+    # Also refuse what BSON or FerretDB cannot store: for what comes in, not
+    # for what is read back (MongoDB may hold such values from before).
+    storable: bool
+
+    def check(self, value: Any, depth: int, path: str, in_list: bool = False) -> None:
+        if depth > self.max_depth:
+            raise ValueError(f"metadata nests deeper than {self.max_depth} levels at {path}")
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    raise ValueError(f"metadata key at {path} is not a string")
+                # Such keys are operators or paths to MongoDB, never plain data.
+                if key.startswith("$") or "." in key or not key:
+                    raise ValueError(
+                        f"metadata key {key!r} at {path} is empty, starts with $ or has a dot"
+                    )
+                if self.storable and (problem := text_problem(key)):
+                    raise ValueError(f"{path}: a key {problem}")
+                self.check(item, depth + 1, f"{path}.{key}")
+        elif isinstance(value, list):
+            # FerretDB refuses them; refused on every server, so that all
+            # accept the same events.
+            if self.storable and in_list:
+                raise ValueError(f"{path}: lists directly inside lists are not supported")
+            for index, item in enumerate(value):
+                self.check(item, depth + 1, f"{path}[{index}]", in_list=True)
+        elif not self.storable or isinstance(value, bool):
+            return
+        elif isinstance(value, str):
+            if problem := text_problem(value):
+                raise ValueError(f"{path}: {problem}")
+        elif isinstance(value, int):
+            if not INT64_MIN <= value <= INT64_MAX:
+                raise ValueError(f"{path}: integer out of range (64 bits)")
+        elif isinstance(value, float) and not math.isfinite(value):
+            # Not JSON (a GraphQL variable may hold one), and FerretDB refuses them.
+            raise ValueError(f"{path}: not a finite number")
+
+
+def _check(value: dict[str, Any], max_bytes: int, walk: _Walk) -> dict[str, Any]:
+    walk.check(value, 1, "metadata")
+    size = len(json.dumps(value, default=str).encode())
+    if size > max_bytes:
+        raise ValueError(f"metadata is {size} bytes, more than {max_bytes}")
+    return value
 
 
 def check_metadata(
@@ -51,11 +89,13 @@ def check_metadata(
     max_bytes: int = METADATA_MAX_BYTES,
     max_depth: int = METADATA_MAX_DEPTH,
 ) -> dict[str, Any]:
-    _check_keys(value, 1, "metadata", max_depth)
-    size = len(json.dumps(value, default=str).encode())
-    if size > max_bytes:
-        raise ValueError(f"metadata is {size} bytes, more than {max_bytes}")
-    return value
+    """The shape every stored event's metadata has."""
+    return _check(value, max_bytes, _Walk(max_depth, storable=False))
+
+
+def check_incoming_metadata(value: dict[str, Any], max_bytes: int, max_depth: int) -> None:
+    """``check_metadata``, and every value one that all our servers can store."""
+    _check(value, max_bytes, _Walk(max_depth, storable=True))
 
 
 Metadata = Annotated[dict[str, Any], AfterValidator(check_metadata)]

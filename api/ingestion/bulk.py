@@ -86,6 +86,8 @@ def _batches(stream: BinaryIO, size: int, tally: Tally) -> Iterator[tuple[Batch,
             batch.append((number, json.loads(line, parse_constant=_no_constants)))
         except ValueError as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
             tally.reject(number, f"not valid JSON ({error})")
+        except RecursionError:
+            tally.reject(number, "not valid JSON (nested too deeply)")
         if len(batch) == size:
             yield batch, position
             batch = []

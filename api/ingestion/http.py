@@ -97,6 +97,8 @@ async def track_endpoint(request: Request) -> Response:
         payload = json.loads(body, parse_constant=_no_constants)
     except (ValueError, UnicodeDecodeError):
         return _error(400, "BAD_USER_INPUT", "body is not valid JSON", cors)
+    except RecursionError:
+        return _error(400, "BAD_USER_INPUT", "body nests too deeply", cors)
     if not isinstance(payload, dict) or not isinstance(payload.get("events", []), list):
         return _error(
             400, "BAD_USER_INPUT", 'body must be {"events": [...], "identify": {...}}', cors
@@ -116,7 +118,9 @@ async def track_endpoint(request: Request) -> Response:
         headers = {**cors, "Retry-After": str(RETRY_AFTER_SECONDS)}
         return _error(503, "SERVICE_UNAVAILABLE", "the database is unavailable, retry", headers)
     identified: dict[str, object] = {}
-    if "identify" in payload:
+    # "identify": null is no call at all, as when it is left out: a snippet
+    # may send it for a visitor it knows nothing of.
+    if payload.get("identify") is not None:
         identified = {
             "identify": {"status": "rejected", "reason": result.identify_error}
             if result.identify_error

@@ -2,6 +2,8 @@
 
 Exactly-once effect without transactions (FerretDB has none):
 
+0. check: validate the batch and find its events already stored (reads
+   only), so nothing refused is ever half-written; then apply identify.
 1. customers: find or create each customer by distinct id (unique index).
 2. plan: decide each event's session (reads only).
 3. dirty: mark every analytics hour the batch touches as stale.
@@ -19,13 +21,14 @@ incremented. ``after_step`` lets the tests stop the work between steps.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from beanie import PydanticObjectId
 from opentelemetry import metrics
+from pydantic import ValidationError
 from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
 
 from api.analytics.hours import mark_dirty
@@ -33,10 +36,18 @@ from api.customers.documents import Customer
 from api.db import DUPLICATE_KEY, is_duplicate_key
 from api.errors import InputError
 from api.events.documents import Event, event_object_id
-from api.ingestion.models import Identity, IncomingEvent, parse_event, parse_identity, utc_now
+from api.ingestion.models import (
+    Identity,
+    IncomingEvent,
+    parse_event,
+    parse_identity,
+    utc_now,
+    validation_reason,
+)
 from api.ingestion.sessions import Plan, apply_plan, plan_sessions
 from api.sessions.documents import Session
 from api.settings import Settings
+from api.text import encodable
 
 Status = Literal["accepted", "duplicate", "rejected"]
 counted = metrics.get_meter("tracking.ingestion").create_counter(
@@ -90,24 +101,52 @@ async def find_or_create(distinct_id: str, first_seen: datetime | None = None) -
         return found
 
 
-async def identify(identity: Identity) -> Customer:
-    """Create or update the customer with this distinct id; never a duplicate."""
-    customer = await find_or_create(identity.distinct_id)
-    changes = identity.model_dump(exclude_unset=True, exclude={"distinct_id"}, by_alias=True)
-    if not changes:
-        return customer
+TAKEN = "belongs to another customer"
+
+
+def _customer(data: dict[str, Any]) -> Customer:
     # Validated afresh so that the derived fields (search terms, email key) follow.
-    updated = Customer.model_validate({**customer.model_dump(by_alias=True), **changes})
-    taken = {"emailKey": updated.email_key, "_id": {"$ne": customer.id}}
-    if updated.email and await Customer.find_one(taken):
-        raise InputError("identify.email", "belongs to another customer")
     try:
-        await updated.save()
-    except PyMongoError as error:
-        if is_duplicate_key(error):  # taken meanwhile by a concurrent request
-            raise InputError("identify.email", "belongs to another customer") from None
-        raise
-    return updated
+        return Customer.model_validate(data)
+    except ValidationError as error:
+        raise InputError("identify", validation_reason(error)) from None
+
+
+async def identify(identity: Identity) -> Customer:
+    """Create or update the customer with this distinct id; never a duplicate.
+
+    Everything that can refuse the call is checked before its one write, and
+    the unique email index decides a race, so a refused call writes nothing."""
+    changes = identity.changes()
+    # Twice at most: an insert that loses a race to the same distinct id
+    # becomes an update of the winner.
+    for _ in range(2):
+        existing = await Customer.find_one({"distinctId": identity.distinct_id})
+        if existing is not None and not changes:
+            return existing
+        base = (
+            existing.model_dump(by_alias=True)
+            if existing is not None
+            else {
+                "distinctId": identity.distinct_id,
+                "name": _placeholder_name(identity.distinct_id),
+            }
+        )
+        updated = _customer({**base, **changes})
+        taken = {"emailKey": updated.email_key, "distinctId": {"$ne": identity.distinct_id}}
+        if updated.email and await Customer.find_one(taken):
+            raise InputError("identify.email", TAKEN)
+        try:
+            if existing is None:
+                return await updated.insert()
+            await updated.save()
+            return updated
+        except PyMongoError as error:
+            if not is_duplicate_key(error):
+                raise
+            if existing is not None:  # the email, taken meanwhile
+                raise InputError("identify.email", TAKEN) from None
+    raise InputError("identify.email", TAKEN)
 
 
 async def _customers(events: Sequence[IncomingEvent]) -> dict[str, Customer]:
@@ -150,15 +189,41 @@ async def _insert(documents: list[dict[str, Any]]) -> set[int]:
     return set()
 
 
-async def _recount(plans: list[Plan]) -> None:
-    sessions = Session.get_pymongo_collection()
-    for plan in plans:
-        count = await Event.find({"sessionId": plan.session_id}).count()
-        await sessions.update_one({"_id": plan.session_id}, {"$max": {"eventCount": count}})
+@dataclass(frozen=True)
+class _Stored:
+    """An event already stored: where the delivery that stored it put it."""
+
+    session_id: PydanticObjectId
+    customer_id: PydanticObjectId
+    timestamp: datetime
+
+
+async def _stored(events: Sequence[IncomingEvent]) -> dict[str, _Stored]:
+    """The events of ``events`` already stored, by event id (reads only)."""
+    ids = {event_object_id(event.event_id): event.event_id for event in events}
+    if not ids:
+        return {}
+    found = Event.get_pymongo_collection().find(
+        {"_id": {"$in": list(ids)}}, {"sessionId": 1, "customerId": 1, "timestamp": 1}
+    )
+    return {
+        ids[doc["_id"]]: _Stored(doc["sessionId"], doc["customerId"], doc["timestamp"])
+        async for doc in found
+    }
+
+
+async def _recount(
+    sessions: Iterable[PydanticObjectId], seen: Iterable[tuple[PydanticObjectId, datetime]]
+) -> None:
+    """Each session's event count, and each customer's lastSeenAt raised to
+    the latest of their ``seen`` times."""
+    collection = Session.get_pymongo_collection()
+    for session_id in sorted(set(sessions)):
+        count = await Event.find({"sessionId": session_id}).count()
+        await collection.update_one({"_id": session_id}, {"$max": {"eventCount": count}})
     latest: dict[PydanticObjectId, datetime] = {}
-    for plan in plans:
-        assert plan.customer.id is not None
-        latest[plan.customer.id] = max(latest.get(plan.customer.id, plan.end), plan.end)
+    for customer_id, moment in seen:
+        latest[customer_id] = max(latest.get(customer_id, moment), moment)
     customers = Customer.get_pymongo_collection()
     for customer_id, moment in latest.items():
         await customers.update_one({"_id": customer_id}, {"$max": {"lastSeenAt": moment}})
@@ -172,18 +237,21 @@ async def track(
 ) -> TrackResult:
     """Record a batch; a bad event never rejects its good neighbours.
 
-    Raises InputError for a batch that cannot be read at all (too many
-    events); database errors propagate (the caller retries)."""
+    The whole batch is read and checked before the first write, so a refused
+    event or identify call leaves nothing behind: no customer, session or
+    stale hour. Raises InputError for a batch that cannot be read at all (too
+    many events); database errors propagate (the caller retries)."""
     if len(raw_events) > settings.ingest_max_batch:
         raise InputError(
             "events", f"{len(raw_events)} events, at most {settings.ingest_max_batch} per batch"
         )
     result = TrackResult()
+    identity: Identity | None = None
     if raw_identity is not None:
         # A bad identify is reported, like a bad event, and never costs the
         # batch its events.
         try:
-            result.customer = await identify(parse_identity(raw_identity))
+            identity = parse_identity(raw_identity)
         except InputError as error:
             result.identify_error = str(error)
 
@@ -192,22 +260,35 @@ async def track(
     seen: set[str] = set()
     for index, raw in enumerate(raw_events):
         parsed = parse_event(raw, settings, now)
-        event_id = raw.get("eventId") if isinstance(raw, dict) else None
         if isinstance(parsed, str):
-            result.results.append(EventResult(index, _text(event_id), "rejected", parsed))
+            event_id = raw.get("eventId") if isinstance(raw, dict) else None
+            result.results.append(EventResult(index, encodable(event_id), "rejected", parsed))
         elif parsed.event_id in seen:
             result.results.append(EventResult(index, parsed.event_id, "duplicate"))
         else:
             seen.add(parsed.event_id)
             valid.append((index, parsed))
 
-    customers = await _customers([event for _, event in valid])
+    # A stored event is never planned again from what was sent now: with
+    # another customer or time it would make that customer or a session empty
+    # of events. Its own delivery did everything up to its insert; only the
+    # counts may be missing, if that delivery was cut short.
+    stored = await _stored([event for _, event in valid])
+    fresh = [(index, event) for index, event in valid if event.event_id not in stored]
+
+    if identity is not None:
+        try:
+            result.customer = await identify(identity)
+        except InputError as error:
+            result.identify_error = str(error)
+
+    customers = await _customers([event for _, event in fresh])
     await after_step("customers")
 
     gap = timedelta(minutes=settings.session_gap_minutes)
     plans: list[Plan] = []
     for distinct_id, customer in customers.items():
-        own = [event for _, event in valid if event.distinct_id == distinct_id]
+        own = [event for _, event in fresh if event.distinct_id == distinct_id]
         plans += await plan_sessions(customer, own, gap)
     await after_step("plan")
 
@@ -219,16 +300,26 @@ async def track(
     await after_step("sessions")
 
     session_of = {id(event): plan for plan in plans for event in plan.events}
-    documents = [_event_document(session_of[id(event)], event) for _, event in valid]
-    duplicates = await _insert(documents)
+    documents = [_event_document(session_of[id(event)], event) for _, event in fresh]
+    # Stored meanwhile by a concurrent delivery: duplicates all the same.
+    raced = await _insert(documents)
     await after_step("events")
 
-    await _recount(plans)
+    await _recount(
+        [plan.session_id for plan in plans] + [found.session_id for found in stored.values()],
+        [(_customer_id(plan), plan.end) for plan in plans]
+        + [(found.customer_id, found.timestamp) for found in stored.values()],
+    )
     await after_step("counts")
 
-    for position, (index, event) in enumerate(valid):
-        status: Status = "duplicate" if position in duplicates else "accepted"
+    for position, (index, event) in enumerate(fresh):
+        status: Status = "duplicate" if position in raced else "accepted"
         result.results.append(EventResult(index, event.event_id, status))
+    result.results += [
+        EventResult(index, event.event_id, "duplicate")
+        for index, event in valid
+        if event.event_id in stored
+    ]
     result.results.sort(key=lambda item: item.index)
     for status in ("accepted", "duplicate", "rejected"):
         if amount := result.count(status):
@@ -236,5 +327,6 @@ async def track(
     return result
 
 
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+def _customer_id(plan: Plan) -> PydanticObjectId:
+    assert plan.customer.id is not None
+    return plan.customer.id

@@ -96,7 +96,14 @@ class Customer(DocumentNode, relay.Node):  # type: ignore[misc]  # relay.Node ov
             last_seen_at=doc.last_seen_at,
         )
 
-    @strawberry.field(description="The customer's sessions, newest first.")
+    # Nullable: a bad page or filter argument then nulls only this field, not
+    # the customer (nor the payload of identifyCustomer, whose write is done).
+    @strawberry.field(
+        description=(
+            "The customer's sessions, newest first; null, with an error, when an argument "
+            "is refused."
+        )
+    )
     async def sessions(
         self,
         first: int | None = None,
@@ -104,7 +111,7 @@ class Customer(DocumentNode, relay.Node):  # type: ignore[misc]  # relay.Node ov
         last: int | None = None,
         before: str | None = None,
         filter: SessionFilterType | None = None,
-    ) -> Connection[SessionType]:
+    ) -> Connection[SessionType] | None:
         from schema.sessions.types import Session
 
         page = await customer_sessions(

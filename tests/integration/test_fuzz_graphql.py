@@ -26,8 +26,8 @@ other mutations (sign-in, keys, erasure) change access or erase data by
 design and need their own oracle; they are fuzzed in negative mode only,
 where nothing may change at all.
 
-Known bugs are kept out of the generated values and reproduced, xfail, at the
-end of this file and in test_fuzz_ingest.py.
+The bugs this fuzz found are reproduced at the end of this file and in
+test_fuzz_ingest.py.
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ from __future__ import annotations
 import base64
 import json
 import random
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -66,7 +65,6 @@ from tests.fuzz_support import (
     leaks,
     post_track,
     snapshot,
-    stores_nul,
     unexplained,
 )
 from tests.ingest_helpers import NOW, random_batch
@@ -105,13 +103,9 @@ def mostly(usual: st.SearchStrategy[Any], rare: st.SearchStrategy[Any]) -> st.Se
 
 
 def text(max_size: int = 24, min_size: int = 0) -> st.SearchStrategy[str]:
-    # No NUL (test_nul_in_a_string_argument_is_a_client_error) and no lone
-    # surrogates (they cannot be sent as UTF-8 JSON at all).
-    return st.text(
-        st.characters(exclude_categories=["Cs"], exclude_characters="\x00"),
-        min_size=min_size,
-        max_size=max_size,
-    )
+    # No lone surrogates: GraphQL source text cannot hold one (a document with
+    # one is a syntax error, tests/integration/test_bad_input.py).
+    return st.text(st.characters(exclude_categories=["Cs"]), min_size=min_size, max_size=max_size)
 
 
 ZONES = ["UTC", "Europe/Berlin", "America/St_Johns", "Asia/Kathmandu", "Pacific/Kiritimati",
@@ -120,13 +114,13 @@ ODD_TIMES = [
     "", "now", "2026-02-30T00:00:00Z", "2026-11-29", "2026-11-29T25:00:00Z", "1764400000",
     "2026-11-29T10:00:00+25:00", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
     "0001-01-01T00:00:00", "2026-11-29 10:00:00", "2026-W48-7T10:00:00Z",
+    "0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00",
 ]  # fmt: skip
 
 
 def datetimes(anchors: list[datetime]) -> st.SearchStrategy[str]:
     """ISO 8601 times from days before the data to hours after, in any offset,
-    and odd strings; never an offset that moves year 1 or 9999 out of range
-    (test_time_out_of_range_after_conversion_is_a_client_error)."""
+    and odd strings, among them the ends of time and beyond once in UTC."""
     near = st.builds(
         lambda anchor, minutes, offset, spec: iso_time(
             anchor + timedelta(minutes=minutes), offset, spec
@@ -140,8 +134,8 @@ def datetimes(anchors: list[datetime]) -> st.SearchStrategy[str]:
 
 
 NAME = st.from_regex(r"[_A-Za-z][_0-9A-Za-z]{0,8}", fullmatch=True)
-# Within 64 bits: test_fuzz_ingest.py::test_bad_input_is_refused_without_writing.
-INT64 = st.integers(-(2**63), 2**63 - 1)
+# Mostly within 64 bits; beyond, the event is rejected.
+INTEGERS = mostly(st.integers(-(2**63), 2**63 - 1), st.integers())
 
 
 def _object(pairs: list[tuple[str, graphql.ValueNode]]) -> graphql.ObjectValueNode:
@@ -152,7 +146,7 @@ def _object(pairs: list[tuple[str, graphql.ValueNode]]) -> graphql.ObjectValueNo
 JSON_LEAVES = st.one_of(
     st.just(nodes.Null),
     st.booleans().map(nodes.Boolean),
-    INT64.map(nodes.Int),
+    INTEGERS.map(nodes.Int),
     st.floats(allow_nan=False, allow_infinity=False).map(nodes.Float),
     text().map(nodes.String),
 )
@@ -166,14 +160,13 @@ def json_objects(values: st.SearchStrategy[graphql.ValueNode]) -> st.SearchStrat
 
 def json_values(depth: int) -> st.SearchStrategy[graphql.ValueNode]:
     """Literals of the JSON scalar. Keys are GraphQL names, as a literal
-    requires ($-keys and dotted keys come in test_fuzz_ingest.py), and no list
-    is directly inside a list
-    (test_fuzz_ingest.py::test_value_the_database_cannot_store_...)."""
+    requires ($-keys and dotted keys come in test_fuzz_ingest.py); a list
+    directly inside a list is rejected."""
     if depth == 0:
         return JSON_LEAVES
-    objects = json_objects(json_values(depth - 1))
-    lists = st.lists(st.one_of(JSON_LEAVES, objects), max_size=4).map(nodes.List)
-    return st.one_of(JSON_LEAVES, objects, lists)
+    inner = json_values(depth - 1)
+    lists = st.lists(inner, max_size=4).map(nodes.List)
+    return st.one_of(JSON_LEAVES, json_objects(inner), lists)
 
 
 def metadata() -> st.SearchStrategy[graphql.ValueNode]:
@@ -303,7 +296,7 @@ def load_schema(seeded: Seed) -> Any:
     }
     config = SchemathesisConfig.from_dict(
         {
-            "generation": {"allow-x00": False},
+            "generation": {"allow-x00": True},
             "dictionaries": {name: {"values": values} for name, values in dictionaries.items()},
             "parameters": {
                 path: {"dictionary": name, "probability": 0.7} for path, name in bound.items()
@@ -447,21 +440,11 @@ def reported(schema: graphql.GraphQLSchema, body: str, payload: dict[str, Any]) 
         return written
     assert mutation is not None
     data = payload.get("data") or {}
-    errors = payload.get("errors") or []
-    # Root fields that wrote, yet answer null: a field below them failed
-    # (test_identify_whose_answer_fails_below_reports_its_write), or identify
-    # found the email taken after making the customer
-    # (test_fuzz_ingest.py::test_identify_with_a_taken_email_writes_nothing).
-    unreported = {
-        error["path"][0]
-        for error in errors
-        if len(error.get("path") or []) > 1 or "belongs to another customer" in error["message"]
-    }
     for node in root_fields(document):
         key, name = (node.alias or node.name).value, node.name.value
         answer = data.get(key)
-        if name not in INGESTION or not (isinstance(answer, dict) or key in unreported):
-            continue  # refused before it ran
+        if name not in INGESTION or not isinstance(answer, dict):
+            continue  # refused, and so wrote nothing
         definition = mutation.fields[name]
         arguments = {
             arg.name.value: graphql.value_from_ast(arg.value, definition.args[arg.name.value].type)
@@ -470,13 +453,8 @@ def reported(schema: graphql.GraphQLSchema, body: str, payload: dict[str, Any]) 
         }
         if name == "identifyCustomer":
             distinct_id = arguments["input"]["distinctId"]
-            if isinstance(answer, dict):
-                assert answer["fuzzCustomer"]["distinctId"] == distinct_id
-                written.identified.add(distinct_id)
-            else:
-                written.unreported.add(distinct_id)
-            continue
-        if not isinstance(answer, dict):
+            assert answer["fuzzCustomer"]["distinctId"] == distinct_id
+            written.identified.add(distinct_id)
             continue
         events = arguments["events"]
         for result in answer["fuzzResults"]:
@@ -493,16 +471,6 @@ def reported(schema: graphql.GraphQLSchema, body: str, payload: dict[str, Any]) 
 # ---------------------------------------------------------------- the fuzz
 
 
-def known_bug(name: str, body: str) -> bool:
-    """Documents that hit a bug reproduced (xfail) at the end of this file; kept
-    out of the fuzz until it is fixed."""
-    if name == "identifyCustomer":  # test_identify_with_a_null_name_is_a_client_error
-        return bool(re.search(r"\bname: null\b", body))
-    if name == "analytics":  # test_analytics_at_the_ends_of_time_is_answered
-        return bool(re.search(r'"(0\d\d\d|9999)-', body))
-    return False
-
-
 def tally(case: Case, payload: dict[str, Any]) -> None:
     """What was covered, for ``pytest --hypothesis-show-statistics``."""
     mode = case.meta.generation.mode.value if case.meta else "?"
@@ -517,8 +485,6 @@ def tally(case: Case, payload: dict[str, Any]) -> None:
 @given(data=st.data())
 async def test_fuzzed_queries_answer_cleanly_and_write_nothing(api, db, query_fuzz, data):
     case = data.draw(query_fuzz.cases, label="case")
-    if known_bug(case.operation.label.split(".", 1)[1], case.body):
-        reject()
     note(case.body)
     response = await send(api, case, case.body)
     tally(case, check_response(case, case.body, response))
@@ -534,8 +500,6 @@ async def test_fuzzed_mutations_write_only_what_they_report(api, db, mutation_fu
     name = case.operation.label.split(".", 1)[1]
     if name not in INGESTION and not negative:
         reject()  # a positive fallback of a mutation the oracle cannot explain
-    if known_bug(name, case.body):
-        reject()
     body = with_reports(case.body)
     note(body)
     response = await send(api, case, body)
@@ -555,10 +519,11 @@ async def test_fuzzed_mutations_write_only_what_they_report(api, db, mutation_fu
     )
 
 
-# ---------------------------------------------------------------- known bugs
-# Each is kept out of the fuzz above (see known_bug, the value strategies and
-# tests/fuzz_support.py::unexplained) until it is fixed; then the xfail turns
-# into a failure (strict) and both the mark and the exclusion go.
+# ---------------------------------------------------------------- found by the fuzz
+# Bugs it found, each reproduced; the values are generated above as well. A
+# bug found and not yet fixed goes here as a strict xfail, and its input is
+# kept out of the strategies (the comment there names the test) until the fix
+# removes both.
 
 
 async def errors_of(api: Any, query: str) -> list[dict[str, Any]]:
@@ -568,70 +533,64 @@ async def errors_of(api: Any, query: str) -> list[dict[str, Any]]:
     return errors
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="api/timerange.py as_utc: astimezone(UTC) raises OverflowError for a time whose "
-    "offset moves it out of years 1-9999; answered INTERNAL_SERVER_ERROR",
-)
 @pytest.mark.parametrize(
-    "query",
+    "query,message",
     [
-        '{ customers(filter: {created: {from: "0001-01-01T00:00:00+01:00"}}) { totalCount } }',
-        '{ analytics(range: {from: "0001-01-01T00:00:00+01:00", to: "0001-01-02T00:00:00Z"})'
-        " { events } }",
+        (
+            '{ customers(filter: {created: {from: "0001-01-01T00:00:00+01:00"}}) { totalCount } }',
+            "filter.created.from: outside the years 1 to 9999 in UTC",
+        ),
+        (
+            '{ events(filter: {time: {to: "9999-12-31T23:59:59-01:00"}}) { totalCount } }',
+            "filter.time.to: outside the years 1 to 9999 in UTC",
+        ),
+        (
+            '{ analytics(range: {from: "0001-01-01T00:00:00+01:00", to: "0001-01-02T00:00:00Z"})'
+            " { events } }",
+            "range.from: outside the years 1 to 9999 in UTC",
+        ),
     ],
-    ids=["customers-filter", "analytics-range"],
+    ids=["customers-filter", "events-filter", "analytics-range"],
 )
-async def test_time_out_of_range_after_conversion_is_a_client_error(api, query):
-    assert [error["extensions"]["code"] for error in await errors_of(api, query)] == [
-        "BAD_USER_INPUT"
+async def test_time_out_of_range_after_conversion_is_a_client_error(api, query, message):
+    """Once an OverflowError in as_utc: INTERNAL_SERVER_ERROR."""
+    errors = await errors_of(api, query)
+    assert [(error["extensions"]["code"], error["message"]) for error in errors] == [
+        ("BAD_USER_INPUT", message)
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="api/timeutil.py: hour_key writes year 1 as '1-01-01T00' (strftime %Y is not "
-    "zero-padded here), which hour_start cannot read back (ValueError), and hours_between "
-    "steps past year 9999 (OverflowError); answered INTERNAL_SERVER_ERROR",
-)
 @pytest.mark.parametrize(
     "when",
     [
         'from: "0001-01-01T00:00:00Z", to: "0001-01-02T00:00:00Z"',
         'from: "9999-12-30T00:00:00Z", to: "9999-12-31T23:59:59Z"',
+        'from: "1899-12-31T00:00:00Z", to: "1900-01-02T00:00:00Z"',
     ],
-    ids=["year-1", "year-9999"],
+    ids=["year-1", "year-9999", "before-1900"],
 )
-async def test_analytics_at_the_ends_of_time_is_answered(api, when):
+async def test_analytics_at_the_ends_of_time_is_a_client_error(api, when):
+    """Once INTERNAL_SERVER_ERROR: hour keys of year 1 could not be read back,
+    and stepping hours overflowed past 9999. Ranges must lie in 1900-9000."""
     query = f"{{ analytics(range: {{{when}}}) {{ events }} }}"
-    codes = [error["extensions"]["code"] for error in await errors_of(api, query)]
-    assert codes in ([], ["BAD_USER_INPUT"])
+    errors = await errors_of(api, query)
+    assert [(error["extensions"]["code"], error["message"]) for error in errors] == [
+        ("BAD_USER_INPUT", "range: must lie between 1900-01-01 and 9000-01-01")
+    ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="api/ingestion/service.py identify: an explicit null name reaches "
-    "Customer.model_validate, whose ValidationError is not an InputError; the customer "
-    "is created first",
-)
-async def test_identify_with_a_null_name_is_a_client_error(api, db):
-    before = await snapshot(db)
-    errors = await errors_of(
-        api,
-        'mutation { identifyCustomer(input: {distinctId: "n1", name: null}) { customer { id } } }',
+async def test_identify_with_a_null_name_leaves_the_name(api, db):
+    """A null name is no name (once a ValidationError after the customer was made)."""
+    data = await api.data(
+        'mutation { identifyCustomer(input: {distinctId: "n1", name: null}) '
+        "{ customer { distinctId name } } }"
     )
-    assert [error["extensions"]["code"] for error in errors] in ([], ["BAD_USER_INPUT"])
-    if errors:
-        assert not diff(before, await snapshot(db)), "refused, yet written"
+    assert data["identifyCustomer"]["customer"] == {"distinctId": "n1", "name": "Visitor n1"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="identifyCustomer writes, then a field of its answer fails (first > 100 is checked "
-    "only when sessions resolves); the null propagates to data, so the client is told "
-    "BAD_USER_INPUT about a write that happened",
-)
 async def test_identify_whose_answer_fails_below_reports_its_write(api, db):
+    """A refused argument below the payload nulls only its own field: the
+    customer written is still in the answer."""
     before = await snapshot(db)
     response = await api.http.post(
         "/graphql",
@@ -641,32 +600,46 @@ async def test_identify_whose_answer_fails_below_reports_its_write(api, db):
         },
     )
     body = response.json()
-    written = bool(diff(before, await snapshot(db)))
-    reported = bool((body.get("data") or {}).get("identifyCustomer"))
-    assert written == reported, body
+    assert diff(before, await snapshot(db)), "identify wrote nothing"
+    assert body["data"] == {
+        "identifyCustomer": {"customer": {"distinctId": "u1", "sessions": None}}
+    }
+    assert [(e["path"], e["extensions"]["code"]) for e in body["errors"]] == [
+        (["identifyCustomer", "customer", "sessions"], "BAD_USER_INPUT")
+    ]
 
 
 @pytest.mark.parametrize(
-    "query",
+    "query,message",
     [
-        'mutation { identifyCustomer(input: {distinctId: "a\\u0000b"}) { customer { name } } }',
-        '{ customerByDistinctId(distinctId: "a\\u0000b") { name } }',
+        (
+            'mutation { identifyCustomer(input: {distinctId: "a\\u0000b"}) { customer { name } } }',
+            "input.distinctId: contains NUL",
+        ),
+        (
+            '{ customerByDistinctId(distinctId: "a\\u0000b") { name } }',
+            "distinctId: contains NUL",
+        ),
+        ('{ customers(search: "a\\u0000") { totalCount } }', "search: contains NUL"),
+        (
+            'mutation { signIn(email: "a@b.c", password: "\\u0000") { expiresAt } }',
+            "password: contains NUL",
+        ),
+        (
+            'mutation { trackEvents(events: [{eventId: "e", distinctId: "d", type: SEARCH, '
+            'page: "/", timestamp: "2026-01-01T00:00:00Z", metadata: {q: ["\\u0000"]}}]) '
+            "{ accepted } }",
+            "events[0].metadata.q[0]: contains NUL",
+        ),
     ],
-    ids=["identifyCustomer", "customerByDistinctId"],
+    ids=["identifyCustomer", "customerByDistinctId", "customers", "signIn", "trackEvents"],
 )
-async def test_nul_in_a_string_argument_is_a_client_error(api, db, request, query):
-    """Only where the database cannot store NUL (FerretDB on PostgreSQL): the
-    database's refusal is answered INTERNAL_SERVER_ERROR."""
-    if not await stores_nul(db):
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="this database refuses NUL in strings; the API passes them on and "
-                "answers INTERNAL_SERVER_ERROR (nothing is written: the first read fails)",
-            )
-        )
+async def test_nul_in_a_string_argument_is_a_client_error(api, db, query, message):
+    """Refused on every server, before anything runs: FerretDB on PostgreSQL
+    cannot store NUL, and passed on it was answered INTERNAL_SERVER_ERROR."""
     before = await snapshot(db)
     errors = await errors_of(api, query)
-    assert all(error["extensions"]["code"] == "BAD_USER_INPUT" for error in errors), errors
-    if errors:
-        assert not diff(before, await snapshot(db)), "refused, yet written"
+    assert [(error["extensions"]["code"], error["message"]) for error in errors] == [
+        ("BAD_USER_INPUT", message)
+    ]
+    assert not diff(before, await snapshot(db)), "refused, yet written"

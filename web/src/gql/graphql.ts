@@ -183,7 +183,7 @@ export type CustomerSessionsQueryVariables = Exact<{
 }>;
 
 
-export type CustomerSessionsQuery = { customer: { id: string, sessions: { edges: Array<{ cursor: string, node: { id: string, startTime: string, active: boolean, durationSeconds: number | null, device: string, eventCount: number } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type CustomerSessionsQuery = { customer: { id: string, sessions: { edges: Array<{ cursor: string, node: { id: string, startTime: string, active: boolean, durationSeconds: number | null, device: string, eventCount: number } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null } | null };
 
 export type CustomersQueryVariables = Exact<{
   search?: string | null | undefined;

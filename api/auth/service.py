@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from beanie import PydanticObjectId
 from pydantic import ValidationError
@@ -197,14 +199,7 @@ async def api_keys(window: Window) -> Page[ApiKey]:
 
 
 async def revoke_api_key(key_id: PydanticObjectId, actor: Principal | str) -> ApiKey | None:
-    key = await ApiKey.get(key_id)
-    if key is None:
-        return None
-    if key.revoked_at is None:
-        key.revoked_at = now()
-        await key.save()
-        await audit.record(actor, "apiKey.revoke", str(key.id), name=key.name)
-    return key
+    return await _revoke(ApiKey, key_id, actor, "apiKey.revoke", lambda key: {"name": key.name})
 
 
 # Write keys
@@ -235,13 +230,29 @@ async def write_keys(window: Window) -> Page[WriteKey]:
 
 
 async def revoke_write_key(key_id: PydanticObjectId, actor: Principal | str) -> WriteKey | None:
-    key = await WriteKey.get(key_id)
+    return await _revoke(
+        WriteKey, key_id, actor, "writeKey.revoke", lambda key: {"website": key.website}
+    )
+
+
+K = TypeVar("K", ApiKey, WriteKey)
+
+
+async def _revoke(
+    document: type[K],
+    key_id: PydanticObjectId,
+    actor: Principal | str,
+    action: str,
+    details: Callable[[K], dict[str, str]],
+) -> K | None:
+    """Revoked from now on; revoking again changes nothing and records nothing."""
+    key = await document.get(key_id)
     if key is None:
         return None
     if key.revoked_at is None:
         key.revoked_at = now()
         await key.save()
-        await audit.record(actor, "writeKey.revoke", str(key.id), website=key.website)
+        await audit.record(actor, action, str(key.id), **details(key))
     return key
 
 

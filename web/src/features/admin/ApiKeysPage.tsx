@@ -5,7 +5,7 @@ import type { Column } from '../../ui/DataTable';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { useConnection } from '../../ui/useConnection';
 import { ADMIN_PAGE_SIZE, ApiKeysQuery, CreateApiKeyMutation, RevokeApiKeyMutation } from './documents';
-import { Copyable, Created, KeysPage, Revoke, When } from './parts';
+import { Copyable, Created, KeysPage, Revoke, keyColumns } from './parts';
 
 const ROLES: { role: Role; label: string }[] = [
   { role: 'VIEWER', label: 'Viewer: customers and analytics' },
@@ -17,30 +17,15 @@ const columns: Column<ApiKeyFieldsFragment>[] = [
   { key: 'name', header: 'Name', render: (k) => <strong>{k.name}</strong> },
   { key: 'role', header: 'Role', render: (k) => <span className="badge">{k.role.toLowerCase()}</span> },
   { key: 'prefix', header: 'Prefix', render: (k) => <code>{k.prefix}…</code> },
-  {
-    key: 'created',
-    header: 'Created',
-    render: (k) => (
-      <>
-        <When iso={k.createdAt} />
-        <div className="muted small">by {k.createdBy}</div>
-      </>
-    ),
-  },
-  { key: 'used', header: 'Last used', render: (k) => <When iso={k.lastUsedAt} /> },
-  {
-    key: 'revoked',
-    header: 'Revoked',
-    render: (k) => (
-      <Revoke
-        mutation={RevokeApiKeyMutation}
-        id={k.id}
-        revokedAt={k.revokedAt}
-        what={`API key “${k.name}”`}
-        consequence={`Requests with the key ${k.prefix}… are refused from now on.`}
-      />
-    ),
-  },
+  ...keyColumns<ApiKeyFieldsFragment>((k) => (
+    <Revoke
+      mutation={RevokeApiKeyMutation}
+      id={k.id}
+      revokedAt={k.revokedAt}
+      what={`API key “${k.name}”`}
+      consequence={`Requests with the key ${k.prefix}… are refused from now on.`}
+    />
+  )),
 ];
 
 function CreateApiKey() {

@@ -7,7 +7,7 @@ import type { Column } from '../../ui/DataTable';
 import { ErrorMessage } from '../../ui/ErrorMessage';
 import { useConnection } from '../../ui/useConnection';
 import { ADMIN_PAGE_SIZE, CreateWriteKeyMutation, RevokeWriteKeyMutation, WriteKeysQuery } from './documents';
-import { Copyable, Created, KeysPage, Revoke, When } from './parts';
+import { Copyable, Created, KeysPage, Revoke, keyColumns } from './parts';
 
 /** The tag a website puts into its pages; tracker.js is served by the API, wherever that is. */
 function snippet(key: string): string {
@@ -27,30 +27,15 @@ const columns: Column<WriteKeyFieldsFragment>[] = [
       </span>
     ),
   },
-  {
-    key: 'created',
-    header: 'Created',
-    render: (k) => (
-      <>
-        <When iso={k.createdAt} />
-        <div className="muted small">by {k.createdBy}</div>
-      </>
-    ),
-  },
-  { key: 'used', header: 'Last used', render: (k) => <When iso={k.lastUsedAt} /> },
-  {
-    key: 'revoked',
-    header: 'Revoked',
-    render: (k) => (
-      <Revoke
-        mutation={RevokeWriteKeyMutation}
-        id={k.id}
-        revokedAt={k.revokedAt}
-        what={`the write key of “${k.website}”`}
-        consequence="Events the website sends with it are refused from now on; its snippet must get a new key."
-      />
-    ),
-  },
+  ...keyColumns<WriteKeyFieldsFragment>((k) => (
+    <Revoke
+      mutation={RevokeWriteKeyMutation}
+      id={k.id}
+      revokedAt={k.revokedAt}
+      what={`the write key of “${k.website}”`}
+      consequence="Events the website sends with it are refused from now on; its snippet must get a new key."
+    />
+  )),
 ];
 
 function CreateWriteKey() {

@@ -128,3 +128,23 @@ export function KeysPage<Q, N extends { id: string }>({
     </div>
   );
 }
+
+type KeyRow = { createdAt: string; createdBy: string; lastUsedAt?: string | null };
+
+/** The columns every kind of key shares: when and by whom it was made, its last use, and revoking it. */
+export function keyColumns<K extends KeyRow>(revoke: (key: K) => ReactNode): Column<K>[] {
+  return [
+    {
+      key: 'created',
+      header: 'Created',
+      render: (k) => (
+        <>
+          <When iso={k.createdAt} />
+          <div className="muted small">by {k.createdBy}</div>
+        </>
+      ),
+    },
+    { key: 'used', header: 'Last used', render: (k) => <When iso={k.lastUsedAt} /> },
+    { key: 'revoked', header: 'Revoked', render: revoke },
+  ];
+}

@@ -90,5 +90,36 @@ bench: deps
 bench-tracing: deps
 	"$(UV)" run python -m tests.benchmarks.tracing
 
+# Lambda cold start over fresh processes (docs/performance.md, "Lambda cold start");
+# figures in bench-output/lambda-cold-start.json and .md.
+.PHONY: bench-lambda
+bench-lambda: deps
+	"$(UV)" run python -m tests.benchmarks.lambda_cold_start
+
+# Deployment (docs/deployment.md): the Lambda bundle .build/lambda.zip (sizes in
+# bench-output/lambda-package.json), and the static site .build/site that
+# infra/deploy_spa.py uploads (web/dist, tracker.js, GraphiQL's scripts).
+.PHONY: lambda-package spa-bundle
+lambda-package: deps
+	"$(UV)" run python -m infra.lambda_package
+
+spa-bundle: deps web-build
+	"$(UV)" run python -m infra.deploy_spa bundle
+
 clean: db-stop
 	rm -rf .cache/localdb bench-output test-output
+
+# Load test with locust (docs/performance.md, "Load test"): 1x and 10x the baseline
+# users on 1 and 2 uvicorn workers, on a fresh private FerretDB; figures in
+# bench-output/load.json and docs/performance.md. LOAD_ARGS=--quick runs it all in
+# about a minute; `make load-soak` runs the 1x mix for SOAK_SECONDS and reports memory.
+SOAK_SECONDS ?= 600
+LOAD_ARGS ?=
+
+.PHONY: load load-soak
+
+load: deps
+	"$(UV)" run python -m tests.load.run $(LOAD_ARGS)
+
+load-soak: deps
+	"$(UV)" run python -m tests.load.run --soak $(SOAK_SECONDS) $(LOAD_ARGS)

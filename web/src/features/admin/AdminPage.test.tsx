@@ -95,7 +95,10 @@ describe('admin pages', () => {
     const calls = fakeApi({
       Me: () => me('ADMIN'),
       ApiKeys: () => page([key(1)]),
-      RevokeApiKey: () => ({ data: { revokeApiKey: key(1, { revokedAt: '2026-11-28T11:00:00Z' }) } }),
+      // An hour before the test runs, so that it reads "1 hour ago" on any day.
+      RevokeApiKey: () => ({
+        data: { revokeApiKey: key(1, { revokedAt: new Date(Date.now() - 3_600_000).toISOString() }) },
+      }),
     });
     renderAt('/admin/api-keys');
     await userEvent.click(await screen.findByRole('button', { name: 'Revoke API key “Key 1”' }));

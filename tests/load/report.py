@@ -147,12 +147,13 @@ def markdown(result: dict[str, Any], full: bool = False) -> str:
         if code["uncommitted"]
         else ""
     )
+    note = f" ({code['note']})" if code.get("note") else ""
     runs = sorted(result.get("runs", {}).values(), key=lambda run: (run["load"], run["workers"]))
     parts = [
         f"""- Machine: {machine["cpu"]}, {machine["cores"]} cores, {machine["ram_gb"]:.1f} GiB RAM,
   {machine["platform"]}, Python {machine["python"]}. The API, the database
   ({server}) and locust all run on it.
-- Code: commit {code["commit"]}{dirty}.
+- Code: commit {code["commit"]}{dirty}{note}.
 - Baseline (1x): {baseline["Staff"]} staff, {baseline["Analyst"]} analysts and
   {baseline["Visitor"]} website visitors at once ({sum(baseline.values())} locust users);
   rate limits on at {result["rate_limit_per_minute"]:,} requests a minute (never refusing)."""

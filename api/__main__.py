@@ -36,6 +36,7 @@ def serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port or settings.port,
         reload=args.reload,
+        workers=args.workers,
         log_level=settings.log_level.value.lower(),
         log_config=None,  # keep our JSON logging (api.logs) for uvicorn too
     )
@@ -65,6 +66,13 @@ def analytics(args: argparse.Namespace) -> int:
     return asyncio.run(run_rebuild(_settings(), start, end))
 
 
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
 def _when(flag: str, value: str | None) -> datetime | None:
     if value is None:
         return None
@@ -82,6 +90,12 @@ def main(argv: list[str] | None = None) -> int:
     serve_cmd.add_argument("--host", default="127.0.0.1")
     serve_cmd.add_argument("--port", type=int, default=None, help="default: $PORT or 8000")
     serve_cmd.add_argument("--reload", action="store_true", help="restart on code changes")
+    serve_cmd.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="worker processes (default 1); each keeps its own connection pool",
+    )
     serve_cmd.set_defaults(func=serve)
 
     seed_cmd = commands.add_parser("seed", help="load deterministic demo data")

@@ -11,6 +11,7 @@ from pymongo.errors import AutoReconnect, ConnectionFailure, ServerSelectionTime
 from strawberry.extensions import SchemaExtension
 
 from api.errors import InputError
+from api.guard import RETRY_AFTER_SECONDS
 
 log = logging.getLogger("api.graphql")
 
@@ -62,3 +63,22 @@ class ErrorCodes(SchemaExtension):
         result = self.execution_context.result
         if result is not None and result.errors:
             result.errors = [_classify(error) for error in result.errors]
+            if any(_code(error) == Code.SERVICE_UNAVAILABLE for error in result.errors):
+                _ask_to_retry(self.execution_context.context, whole=result.data is None)
+
+
+def _code(error: GraphQLError) -> str | None:
+    return (error.extensions or {}).get("code")
+
+
+def _ask_to_retry(context: object, whole: bool) -> None:
+    """The same answer as an outage caught before execution (api/guard.py):
+    Retry-After, and 503 when nothing could be answered. With partial data the
+    status stays 200, as GraphQL over HTTP has it, but clients still learn when
+    to retry."""
+    response = getattr(context, "response", None)
+    if response is None:  # executed without HTTP (schema.execute in a script)
+        return
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    if whole:
+        response.status_code = 503

@@ -18,6 +18,8 @@ from typing import Any
 
 import httpx
 
+from api.app import create_app
+from tests.api_process import serve
 from tests.outage import Outage, until, wait_for
 from tests.outage import outage as outage  # the fixture
 
@@ -60,8 +62,10 @@ class Call:
         if self.what == "graphql":
             body = self.json()
             errors = body.get("errors") or []
+            # Whether the guard or a resolver met the outage, the answer is the same.
             return (
-                self.status in (200, 503)
+                self.status == 503
+                and self.asks_to_retry()
                 and bool(errors)
                 and all(error["extensions"]["code"] == "SERVICE_UNAVAILABLE" for error in errors)
                 and body.get("data") is None
@@ -71,12 +75,14 @@ class Call:
             return (
                 self.status == 503
                 and body["error"]["code"] == "SERVICE_UNAVAILABLE"
-                and (self.retry_after or "").isdigit()
-                and int(self.retry_after or 0) > 0
+                and self.asks_to_retry()
             )
         if self.what == "readyz":
             return self.status == 503 and self.json()["status"] == "unavailable"
         return False
+
+    def asks_to_retry(self) -> bool:
+        return (self.retry_after or "").isdigit() and int(self.retry_after or 0) > 0
 
     def __repr__(self) -> str:
         return f"{self.what} {self.status} in {self.seconds:.2f}s: {self.text[:300]}"
@@ -325,3 +331,34 @@ async def test_demo_page_while_the_database_is_away(outage: Outage) -> None:
     assert (page.headers.get("retry-after") or "").isdigit()
     await outage.start_database()
     assert (await outage.http.get("/demo/")).status_code == 200
+
+
+SIGN_IN = """mutation SignIn($email: String!, $password: String!) {
+  signIn(email: $email, password: $password) { expiresAt }
+}"""
+
+
+async def test_outage_met_by_a_resolver_asks_to_retry(outage: Outage) -> None:
+    """An anonymous sign-in with the per-address limit off: the guard needs no
+    database, so the outage is first met inside the resolver. Its answer must
+    still be 503 with Retry-After, like one the guard refuses."""
+    settings = outage.settings.model_copy(update={"rate_limit_per_ip": 0})
+    async with serve(create_app(settings)) as url, httpx.AsyncClient(base_url=url) as http:
+
+        async def sign_in() -> httpx.Response:
+            variables = {"email": "nobody@example.com", "password": "not the password"}
+            return await http.post("/graphql", json={"query": SIGN_IN, "variables": variables})
+
+        refused = await sign_in()  # the database is up: the app gets ready, the sign-in fails
+        assert refused.status_code == 200 and "SERVICE_UNAVAILABLE" not in refused.text
+        await outage.stop_database()
+        answer = await sign_in()
+        await outage.start_database()
+        assert answer.status_code == 503, answer.text
+        assert int(answer.headers["retry-after"]) > 0
+        body = answer.json()
+        assert body["data"] is None
+        assert [e["extensions"]["code"] for e in body["errors"]] == ["SERVICE_UNAVAILABLE"]
+        assert "Traceback" not in answer.text
+        # The app answers again once the database does.
+        assert (await sign_in()).status_code == 200

@@ -78,12 +78,6 @@ LIMIT = 1_000_000  # requests a minute: on, but far above what the test sends
 WEBSITES = ("Shop", "Blog", "Help centre")
 TIME_ZONES = ("Europe/Berlin", "Europe/London", "America/New_York")
 CUSTOMER_POOL = 300  # customers with sessions the analysts pick from
-# uvicorn as `python -m api serve` runs it (api/__main__.py), plus --workers,
-# which that command does not have.
-SERVE = (
-    "import sys, uvicorn; uvicorn.run('api.main:app', host='127.0.0.1', "
-    "port=int(sys.argv[1]), workers=int(sys.argv[2]), log_level=sys.argv[3], log_config=None)"
-)
 
 
 _BEGAN = time.monotonic()
@@ -261,7 +255,7 @@ def start_api(
     port = localdb.free_port()
     with log_path.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-c", SERVE, str(port), str(workers), "info"],
+            [sys.executable, "-m", "api", "serve", "--port", str(port), "--workers", str(workers)],
             cwd=ROOT,
             env=api_environment(uri, name),
             stdout=out,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from typing import Any
@@ -53,21 +54,33 @@ def day_hours(day: str) -> list[str]:
     return [f"{day}T{hour:02d}" for hour in range(24)]
 
 
+# Documents per batch when reading an hour's raw events: its figures are
+# summed as they arrive, so a request holds one batch, not the hour (the
+# current hour of a busy site has tens of thousands of events by its end).
+READ_BATCH = 500
+
+
 async def compute_hour(
     key: str, start: datetime | None = None, end: datetime | None = None
 ) -> Figures:
     """The figures of hour ``key`` from the raw events and sessions, optionally
     only of the part [start, end) of it (for ranges that cut through an hour)."""
-    events = await Event.get_pymongo_collection().find({"hour": key}, EVENT_FIELDS).to_list()
-    sessions = (
-        await Session.get_pymongo_collection().find({"startHour": key}, SESSION_FIELDS).to_list()
-    )
+    event_query: dict[str, Any] = {"hour": key}
+    session_query: dict[str, Any] = {"startHour": key}
     if start is not None or end is not None:
-        low = start or hour_start(key)
-        high = end or hour_start(key) + HOUR
-        events = [event for event in events if low <= event["timestamp"] < high]
-        sessions = [session for session in sessions if low <= session["startTime"] < high]
-    return Figures.of(events, sessions)
+        within = {"$gte": start or hour_start(key), "$lt": end or hour_start(key) + HOUR}
+        event_query["timestamp"] = within
+        session_query["startTime"] = within
+    figures = Figures()
+    events = Event.get_pymongo_collection().find(event_query, EVENT_FIELDS, batch_size=READ_BATCH)
+    async for event in events:
+        figures.add_event(event)
+    sessions = Session.get_pymongo_collection().find(
+        session_query, SESSION_FIELDS, batch_size=READ_BATCH
+    )
+    async for session in sessions:
+        figures.add_session(session)
+    return figures
 
 
 async def hour_figures(keys: list[str]) -> dict[str, Figures]:
@@ -104,13 +117,45 @@ async def _current(
         if doc.get("cleanSeq") == doc["seq"]:
             result[key] = unpack(doc.get("figures"))
             continue
-        result[key] = await recompute(key)
-        # Only if nobody marked it again meanwhile; else it stays stale.
-        await collection.update_one(
-            {"_id": key, "seq": doc["seq"]},
-            {"$set": {"figures": Binary(pack(result[key])), "cleanSeq": doc["seq"]}},
-        )
+        result[key] = await _recomputed(document, key, doc["seq"], recompute)
     return result
+
+
+# Recomputations under way in this process, by (collection, key, seq): readers
+# of the same stale hour share one instead of each reading its raw events (the
+# current hour is stale on every read while websites send events).
+_running: dict[tuple[str, str, int], asyncio.Future[Figures]] = {}
+
+
+async def _recomputed(
+    document: type[Document], key: str, seq: int, recompute: Callable[[str], Awaitable[Figures]]
+) -> Figures:
+    """The figures of a stale ``key``, recomputed and stored once however many
+    readers ask at the same time; they all get the same object, which no
+    caller changes (figures are merged into fresh totals)."""
+    flight = (document.get_collection_name(), key, seq)
+    running = _running.get(flight)
+    # (Another event loop's, left by one that closed mid-way, is not ours to await.)
+    if running is not None and running.get_loop() is asyncio.get_running_loop():
+        return await asyncio.shield(running)
+    task = asyncio.ensure_future(_recompute_and_store(document, key, seq, recompute))
+    _running[flight] = task
+    task.add_done_callback(lambda _: _running.pop(flight, None))
+    # Shielded: one reader giving up (a cancelled request) does not cancel the
+    # others' shared work.
+    return await asyncio.shield(task)
+
+
+async def _recompute_and_store(
+    document: type[Document], key: str, seq: int, recompute: Callable[[str], Awaitable[Figures]]
+) -> Figures:
+    figures = await recompute(key)
+    # Only if nobody marked it again meanwhile; else it stays stale.
+    await document.get_pymongo_collection().update_one(
+        {"_id": key, "seq": seq},
+        {"$set": {"figures": Binary(pack(figures)), "cleanSeq": seq}},
+    )
+    return figures
 
 
 async def rebuild(start: datetime | None = None, end: datetime | None = None) -> int:

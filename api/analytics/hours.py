@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -83,42 +83,53 @@ async def compute_hour(
     return figures
 
 
+Stream = AsyncIterator[tuple[str, Figures]]
+
+
+def each_hour(keys: list[str]) -> Stream:
+    """(key, figures) of whole hours, recomputing the stale ones first. One at
+    a time: a caller that folds them into totals holds one hour, not a range."""
+    return _each_current(AnalyticsHour, keys, compute_hour)
+
+
+def each_day(days: list[str]) -> Stream:
+    """(day, figures) of whole UTC days, recomputing stale ones from their hours."""
+    return _each_current(AnalyticsDay, days, _compute_day)
+
+
 async def hour_figures(keys: list[str]) -> dict[str, Figures]:
-    """The figures of whole hours, recomputing the stale ones first."""
-    return await _current(AnalyticsHour, keys, compute_hour)
+    return {key: figures async for key, figures in each_hour(keys)}
 
 
 async def day_figures(days: list[str]) -> dict[str, Figures]:
-    """The figures of whole UTC days, recomputing stale ones from their hours."""
-    return await _current(AnalyticsDay, days, _compute_day)
+    return {day: figures async for day, figures in each_day(days)}
 
 
 async def _compute_day(day: str) -> Figures:
     total = Figures()
-    for figures in (await hour_figures(day_hours(day))).values():
+    async for _, figures in each_hour(day_hours(day)):
         total.merge(figures)
     return total
 
 
-async def _current(
+async def _each_current(
     document: type[Document], keys: list[str], recompute: Callable[[str], Awaitable[Figures]]
-) -> dict[str, Figures]:
+) -> Stream:
     """Stored figures of ``keys`` (sorted), recomputing and storing the stale ones."""
     if not keys:
-        return {}
-    collection = document.get_pymongo_collection()
-    stored = await collection.find({"_id": {"$gte": keys[0], "$lte": keys[-1]}}).to_list()
+        return
     wanted = set(keys)
-    result: dict[str, Figures] = {}
-    for doc in stored:
+    stored = document.get_pymongo_collection().find(
+        {"_id": {"$gte": keys[0], "$lte": keys[-1]}}, batch_size=READ_BATCH
+    )
+    async for doc in stored:
         key = doc["_id"]
         if key not in wanted:
             continue
         if doc.get("cleanSeq") == doc["seq"]:
-            result[key] = unpack(doc.get("figures"))
-            continue
-        result[key] = await _recomputed(document, key, doc["seq"], recompute)
-    return result
+            yield key, unpack(doc.get("figures"))
+        else:
+            yield key, await _recomputed(document, key, doc["seq"], recompute)
 
 
 # Recomputations under way in this process, by (collection, key, seq): readers

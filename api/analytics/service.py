@@ -7,7 +7,7 @@ customer's figures come from their own events and sessions.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -18,12 +18,13 @@ from beanie import PydanticObjectId
 from api.analytics.figures import Figures
 from api.analytics.hours import (
     EVENT_FIELDS,
+    READ_BATCH,
     SESSION_FIELDS,
     compute_hour,
-    day_figures,
     day_hours,
     day_start,
-    hour_figures,
+    each_day,
+    each_hour,
     split_range,
 )
 from api.errors import InputError
@@ -88,26 +89,35 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
 
-def _series(
-    parts: list[tuple[datetime, Figures]], tz: ZoneInfo, granularity: Granularity, window: Range
-) -> list[tuple[datetime, Figures]]:
-    # Every bucket of the range is present, empty or not, so charts have no
-    # gaps; walking UTC hours finds local buckets right across DST changes.
-    buckets: dict[datetime, Figures] = {}
-    moment = window.start
-    while moment < window.end:
-        buckets.setdefault(bucket_start(moment, tz, granularity), Figures())
-        if len(buckets) > MAX_BUCKETS:
-            raise InputError("granularity", f"more than {MAX_BUCKETS} buckets; use DAY")
-        moment = hour_start(hour_key(moment)) + HOUR
-    for start, figures in parts:
-        buckets.setdefault(bucket_start(start, tz, granularity), Figures()).merge(figures)
-    return sorted(buckets.items())
+class Series:
+    """Every bucket of the range, empty or not, so charts have no gaps; figures
+    are folded in as they are read, so a report holds its buckets, never all
+    the hours or events it is made of."""
+
+    def __init__(self, window: Range, tz: ZoneInfo, granularity: Granularity) -> None:
+        self.tz, self.granularity = tz, granularity
+        self.buckets: dict[datetime, Figures] = {}
+        # Walking UTC hours finds local buckets right across DST changes.
+        moment = window.start
+        while moment < window.end:
+            self.buckets.setdefault(bucket_start(moment, tz, granularity), Figures())
+            if len(self.buckets) > MAX_BUCKETS:
+                raise InputError("granularity", f"more than {MAX_BUCKETS} buckets; use DAY")
+            moment = hour_start(hour_key(moment)) + HOUR
+
+    def at(self, moment: datetime) -> Figures:
+        return self.buckets.setdefault(bucket_start(moment, self.tz, self.granularity), Figures())
+
+    def points(self) -> list[tuple[datetime, Figures]]:
+        return sorted(self.buckets.items())
+
+    def total(self) -> Figures:
+        return _total(self.buckets.values())
 
 
 async def global_figures(
     window: Range, whole_days: Callable[[datetime], bool] = lambda _: True
-) -> list[tuple[datetime, Figures]]:
+) -> AsyncIterator[tuple[datetime, Figures]]:
     """(start, figures) of the days, hours and parts of hours of the range.
 
     A UTC day wholly inside the range is read as one document when
@@ -121,12 +131,12 @@ async def global_figures(
         if hours.issuperset(day_hours(day)) and whole_days(day_start(day))
     ]
     hours.difference_update(key for day in days for key in day_hours(day))
-    parts = [(day_start(day), figures) for day, figures in (await day_figures(days)).items()]
-    stored = await hour_figures(sorted(hours))
-    parts += [(hour_start(key), figures) for key, figures in stored.items()]
+    async for day, figures in each_day(days):
+        yield day_start(day), figures
+    async for key, figures in each_hour(sorted(hours)):
+        yield hour_start(key), figures
     for key, low, high in partial:
-        parts.append((low, await compute_hour(key, low, high)))
-    return parts
+        yield low, await compute_hour(key, low, high)
 
 
 def _one_bucket(tz: ZoneInfo, granularity: Granularity) -> Callable[[datetime], bool]:
@@ -140,28 +150,26 @@ def _one_bucket(tz: ZoneInfo, granularity: Granularity) -> Callable[[datetime], 
     return check
 
 
-async def customer_figures(
-    customer_id: PydanticObjectId, window: Range
-) -> list[tuple[datetime, Figures]]:
+async def add_customer_figures(
+    customer_id: PydanticObjectId, window: Range, series: Series
+) -> None:
+    """A customer's events and sessions of the range, each into its bucket."""
     between = {"$gte": window.start, "$lt": window.end}
-    events = (
-        await Event.get_pymongo_collection()
-        .find({"customerId": customer_id, "timestamp": between}, EVENT_FIELDS)
-        .to_list()
+    events = Event.get_pymongo_collection().find(
+        {"customerId": customer_id, "timestamp": between}, EVENT_FIELDS, batch_size=READ_BATCH
     )
-    sessions = (
-        await Session.get_pymongo_collection()
-        .find({"customerId": customer_id, "startTime": between}, SESSION_FIELDS)
-        .to_list()
+    async for event in events:
+        series.at(event["timestamp"]).add_event(event)
+    sessions = Session.get_pymongo_collection().find(
+        {"customerId": customer_id, "startTime": between}, SESSION_FIELDS, batch_size=READ_BATCH
     )
-    parts = [(event["timestamp"], Figures.of([event], [])) for event in events]
-    parts += [(session["startTime"], Figures.of([], [session])) for session in sessions]
-    return parts
+    async for session in sessions:
+        series.at(session["startTime"]).add_session(session)
 
 
-def _total(parts: list[tuple[datetime, Figures]]) -> Figures:
+def _total(parts: Iterable[Figures]) -> Figures:
     total = Figures()
-    for _, figures in parts:
+    for figures in parts:
         total.merge(figures)
     return total
 
@@ -176,15 +184,17 @@ async def report(
 ) -> Report:
     window = Range.of(start, end, max_days)
     tz = zone(time_zone)
+    series = Series(window, tz, granularity)
+    overall: Figures | None = None
     if customer_id is None:
-        overall_parts = mine = await global_figures(window, _one_bucket(tz, granularity))
+        async for moment, figures in global_figures(window, _one_bucket(tz, granularity)):
+            series.at(moment).merge(figures)
     else:
-        overall_parts = await global_figures(window)  # totals only: days always do
-        mine = await customer_figures(customer_id, window)
-    series = _series(mine, tz, granularity, window)
-    result = Report(range=window, totals=_total(mine), series=series)
-    if customer_id is not None:
-        result.overall = _total(overall_parts)
+        overall = Figures()
+        async for _, figures in global_figures(window):  # totals only: days always do
+            overall.merge(figures)
+        await add_customer_figures(customer_id, window, series)
+    result = Report(range=window, totals=series.total(), series=series.points(), overall=overall)
     offset = tz.utcoffset(window.start)
     if offset is not None and offset % timedelta(hours=1):
         result.notes.append(

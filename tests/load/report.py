@@ -110,7 +110,8 @@ def api_health(runs: list[dict[str, Any]]) -> str:
 
 def soak_section(soak: dict[str, Any]) -> str:
     memory, total = soak["memory"], soak["total"]
-    verdict = "flat" if memory["flat"] else "**not flat**"
+    verdict = "**flat**" if memory["flat"] else "**not flat**"
+    middle = f"{memory['middle_minute_mb']:.1f}" if "middle_minute_mb" in memory else "?"
     classes = soak.get("classes") or list(kinds.BASELINE)
     who = "the whole mix" if len(classes) == len(kinds.BASELINE) else ", ".join(classes)
     minutes = markdown_table(
@@ -125,11 +126,12 @@ def soak_section(soak: dict[str, Any]) -> str:
   {total["failures"]:,} failed; p50 {ms(total["p50_ms"])} ms, p95 {ms(total["p95_ms"])} ms,
   p99 {ms(total["p99_ms"])} ms.
 - API RSS: {soak["idle_rss_mb"]:.0f} MB idle after start; {memory["first_minute_mb"]:.1f} MB
-  in the first minute, {memory["last_minute_mb"]:.1f} MB in the last ({memory["growth_mb"]:+.1f}
-  MB, {memory["growth_pct"]:+.1f} %); slope {memory["slope_mb_per_min"]:+.3f} MB/min over the
-  run, {memory["second_half_slope_mb_per_min"]:+.3f} MB/min over its second half; peak
-  {memory["max_mb"]:.1f} MB. Verdict: {verdict} (flat = last minute within 5 % of the first
-  and under 0.5 MB/min of growth in the second half).
+  in the first minute, {middle} MB at the middle, {memory["last_minute_mb"]:.1f} MB in the last
+  ({memory["growth_mb"]:+.1f} MB, {memory["growth_pct"]:+.1f} % over the run); slope
+  {memory["slope_mb_per_min"]:+.3f} MB/min over the run,
+  {memory["second_half_slope_mb_per_min"]:+.3f} MB/min over its second half; peak
+  {memory["max_mb"]:.1f} MB. Verdict: {verdict} (flat = once warmed up: the last minute
+  within 5 % of the middle one and under 0.5 MB/min of growth in the second half).
 
 {minutes}
 

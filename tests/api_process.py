@@ -32,23 +32,33 @@ def start_api(
     uri: str,
     database: str,
     env: Mapping[str, str] | None = None,
-    log: IO[str] | int = subprocess.DEVNULL,
+    log: IO[str] | IO[bytes] | int = subprocess.DEVNULL,
+    workers: int = 1,
+    base: Mapping[str, str] | None = None,
+    timeout: float = 30.0,
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """Start it on a free port and wait until it is ready; ``env`` adds variables."""
+    """``python -m api serve`` on a free port, once ready. Its environment:
+    ``base`` (default: this process's), then the database, then ``env``."""
     port = free_port()
-    variables = {**os.environ, "MONGODB_URI": uri, "MONGODB_DB": database, **(env or {})}
+    variables = {
+        **(os.environ if base is None else base),
+        "MONGODB_URI": uri,
+        "MONGODB_DB": database,
+        **(env or {}),
+    }
+    command = ["serve", "--port", str(port), "--workers", str(workers)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "api", "serve", "--port", str(port)],
+        [sys.executable, "-m", "api", *command],
         cwd=ROOT,
         env=variables,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{url}/readyz").status_code == 200:
+            if httpx.get(f"{url}/readyz", timeout=5).status_code == 200:
                 return process, url
         except httpx.HTTPError:
             pass
@@ -56,6 +66,7 @@ def start_api(
             break
         time.sleep(0.1)
     process.kill()
+    process.wait()
     raise RuntimeError("the API did not become ready")
 
 

@@ -205,8 +205,9 @@ async def _stored(events: Sequence[IncomingEvent]) -> dict[str, _Stored]:
     collection = Event.get_pymongo_collection()
     fields = {"sessionId": 1, "customerId": 1, "timestamp": 1}
     # One `_id` equality per event, a few at a time, not one `$in`: FerretDB
-    # 1.x reads the whole events collection for `$in` (no push-down) but
-    # answers an equality from the index; the load test found 9-14 s a batch.
+    # 1.x decodes the whole events collection for `$in` (no push-down; the load
+    # test found 9-14 s a batch) but hands an equality to PostgreSQL, which
+    # scans in C (about 50 ms at 200k events). On MongoDB both are index reads.
     keys = list(ids)
     found: list[Any] = []
     for start in range(0, len(keys), STORED_CHECK_CONCURRENCY):

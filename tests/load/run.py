@@ -62,6 +62,7 @@ from api.auth.service import create_api_key, create_write_key
 from api.db import init_documents, make_client
 from api.settings import Settings
 from infra import localdb
+from tests import api_process
 from tests.benchmarks.queries import broad_prefix, busiest
 from tests.benchmarks.run import cpu_model, database_kind
 from tests.load import kinds, report
@@ -229,7 +230,7 @@ async def server_kind(uri: str, storage: str | None) -> dict[str, Any]:
 # The API
 
 
-def api_environment(uri: str, name: str) -> dict[str, str]:
+def api_environment() -> dict[str, str]:
     """Our settings over the caller's environment, without OTEL_* (nothing is
     exported anywhere: spans are still made, as in production) or RATE_LIMIT_*."""
     keep = {
@@ -239,8 +240,6 @@ def api_environment(uri: str, name: str) -> dict[str, str]:
     }
     return {
         **keep,
-        "MONGODB_URI": uri,
-        "MONGODB_DB": name,
         "STAGE": "prod",
         "LOG_LEVEL": "INFO",
         "RATE_LIMIT_PER_KEY": str(LIMIT),
@@ -252,26 +251,13 @@ def api_environment(uri: str, name: str) -> dict[str, str]:
 def start_api(
     uri: str, name: str, workers: int, log_path: Path
 ) -> tuple[subprocess.Popen[bytes], str]:
-    port = localdb.free_port()
     with log_path.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "api", "serve", "--port", str(port), "--workers", str(workers)],
-            cwd=ROOT,
-            env=api_environment(uri, name),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with suppress(httpx.HTTPError):
-            if httpx.get(f"{url}/readyz", timeout=5).status_code == 200:
-                return process, url
-        if process.poll() is not None:
-            break
-        time.sleep(0.2)
-    stop_api(process)
-    raise RuntimeError(f"the API did not become ready; see {log_path}")
+        try:
+            return api_process.start_api(
+                uri, name, log=out, workers=workers, base=api_environment(), timeout=60
+            )
+        except RuntimeError:
+            raise RuntimeError(f"the API did not become ready; see {log_path}") from None
 
 
 def stop_api(process: subprocess.Popen[bytes]) -> None:

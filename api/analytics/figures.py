@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -101,15 +101,6 @@ class Figures:
                 mine_count[key] = mine_count.get(key, 0) + value
         self.customers |= other.customers
         return self
-
-    @classmethod
-    def of(cls, events: Iterable[Raw], sessions: Iterable[Raw]) -> Figures:
-        figures = cls()
-        for event in events:
-            figures.add_event(event)
-        for session in sessions:
-            figures.add_session(session)
-        return figures
 
     # Plain form: lists of small objects, because page paths are not safe
     # MongoDB field names and FerretDB stores no arrays inside arrays.

@@ -4,8 +4,10 @@ of every aggregate, gone for good.
 The steps are ordered so that stopping after any of them and running again
 finishes the job: the hours the customer's events and sessions fall in are
 noted on the customer and marked stale first, then events and sessions are
-deleted, the stale hours recomputed (so no aggregate keeps the customer's id,
-even in its compressed sets of distinct customers), and the customer last.
+deleted, the hours marked stale again (an analytics read during the deletion
+may have recomputed them with the customer still in), recomputed (so no
+aggregate keeps the customer's id, even in its compressed sets of distinct
+customers), and the customer last.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ async def erase_customer(
     removed_events = (await events.delete_many({"customerId": customer_id})).deleted_count
     await after_step("events")
     removed_sessions = (await sessions.delete_many({"customerId": customer_id})).deleted_count
+    await mark_dirty(hours)
     await after_step("sessions")
     await hour_figures(hours)
     await day_figures(days_of(hours))

@@ -9,14 +9,18 @@ Exactly-once effect without transactions (FerretDB has none):
 3. dirty: mark every analytics hour the batch touches as stale.
 4. sessions: create or widen the sessions ($setOnInsert/$min/$max/$addToSet).
 5. events: insert with ``_id`` derived from the client's event id, so a
-   second insert of an event is a duplicate key, never a second event.
+   second insert of an event is a duplicate key, never a second event; then
+   mark the hours stale again.
 6. counts: recount each touched session's events and raise the customers'
    lastSeenAt ($max).
 
 Every step is idempotent, and step 3 comes before anything it describes is
 written, so a batch interrupted anywhere and sent again ends exactly as if it
-had gone through once. Derived figures are recomputed from raw events, never
-incremented. ``after_step`` lets the tests stop the work between steps.
+had gone through once. The second marking in step 5 is for readers: one that
+recomputes an hour between steps 3 and 5 stores figures without this batch,
+and would otherwise leave them marked current. Derived figures are recomputed
+from raw events, never incremented. ``after_step`` lets the tests stop the
+work between steps.
 """
 
 from __future__ import annotations
@@ -303,7 +307,8 @@ async def track(
         plans += await plan_sessions(customer, own, gap)
     await after_step("plan")
 
-    await mark_dirty(hour for plan in plans for hour in plan.hours)
+    touched = sorted({hour for plan in plans for hour in plan.hours})
+    await mark_dirty(touched)
     await after_step("dirty")
 
     for plan in plans:
@@ -314,6 +319,7 @@ async def track(
     documents = [_event_document(session_of[id(event)], event) for _, event in fresh]
     # Stored meanwhile by a concurrent delivery: duplicates all the same.
     raced = await _insert(documents)
+    await mark_dirty(touched)
     await after_step("events")
 
     await _recount(

@@ -268,6 +268,26 @@ async def test_erasure_stopped_after_any_step_completes_when_run_again(api, db, 
     assert await db["audit_log"].count_documents({"action": "customer.erase"}) == 1
 
 
+async def test_an_analytics_read_during_the_erasure_keeps_nothing_of_the_customer(api, db):
+    """A read between deleting the events and the sessions recomputes the hours
+    with the customer's sessions, so with the customer in their sets, and
+    stores them as current; the erasure must not trust that."""
+    ids = await load(api, seed=9)
+    erased = ids["c1"]
+    await figures_match_raw_events(api, db)
+    read = []
+
+    async def read_meanwhile(step: str) -> None:
+        if step == "events":
+            read.append((await api.data(ANALYTICS, range=window(START, END)))["analytics"])
+
+    await erase_customer(erased, ACTOR, after_step=read_meanwhile)
+
+    assert read and await footprint(db, erased) == (0, 0, 0)
+    assert await holders(db, erased) == []
+    await figures_match_raw_events(api, db)
+
+
 async def test_erasure_includes_a_session_whose_events_never_arrived(api, db, settings):
     ids = await load(api, seed=3)
     erased = ids["c1"]

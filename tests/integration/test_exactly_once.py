@@ -105,6 +105,28 @@ async def test_crash_after_each_step_then_retry(db, settings, step):
     assert await snapshot(db) == expected
 
 
+@pytest.mark.parametrize("step", ["dirty", "sessions"])
+async def test_a_read_while_a_batch_is_half_written_keeps_no_stale_figures(db, settings, step):
+    """Analytics read between marking the hours and writing the events store
+    the hours without the batch; the finished batch must leave them stale, so
+    the next read counts it."""
+    batch = random_batch(random.Random(f"read-{step}"), customers=3, size=60)
+    await track(batch, settings)
+    expected_figures = await figures(settings)
+    await clear(db)
+
+    read = []
+
+    async def read_meanwhile(name):
+        if name == step:
+            read.append(await figures(settings))
+
+    result = await track(batch, settings, after_step=read_meanwhile)
+    assert result.count("accepted") == 60
+    assert read and read[0] != expected_figures  # the read saw the batch half-written
+    assert await figures(settings) == expected_figures
+
+
 async def test_concurrent_duplicate_deliveries_with_client_sessions(db, settings):
     rng = random.Random(5)
     batch = [

@@ -169,10 +169,19 @@ async def _recompute_and_store(
     return figures
 
 
-async def rebuild(start: datetime | None = None, end: datetime | None = None) -> int:
+async def _no_step(step: str) -> None:
+    pass
+
+
+async def rebuild(
+    start: datetime | None = None,
+    end: datetime | None = None,
+    after_step: Callable[[str], Awaitable[None]] = _no_step,
+) -> int:
     """Recompute every hour in [start, end) (all hours when open) in one pass over
     the raw events and sessions; also repairs each session's event count, span
-    and types. Returns the number of hours written."""
+    and types. Returns the number of hours written. ``after_step("scanned")``
+    lets the tests write while the pass runs."""
     # Whole hours only: an hour is computed from all of its events or not at all.
     if start:
         start = floor_hour(start)
@@ -186,7 +195,11 @@ async def rebuild(start: datetime | None = None, end: datetime | None = None) ->
     event_query = {"timestamp": time_filter} if time_filter else {}
     session_query = {"startTime": time_filter} if time_filter else {}
 
-    by_hour: dict[str, Figures] = {}
+    # The hours' seq before reading anything: an hour that ingestion marks
+    # while the pass runs keeps a newer seq than the one stored as clean, so
+    # it stays stale rather than clean without the new events.
+    existing, empty = await _existing_hours(time_filter)
+    by_hour: dict[str, Figures] = {key: Figures() for key in empty}
     per_session: dict[Any, list[Any]] = {}
     events = Event.get_pymongo_collection().find(event_query, {**EVENT_FIELDS, "sessionId": 1})
     async for event in events:
@@ -201,25 +214,30 @@ async def rebuild(start: datetime | None = None, end: datetime | None = None) ->
     async for session in sessions:
         by_hour.setdefault(hour_key(session["startTime"]), Figures()).add_session(session)
 
-    await _write_hours(by_hour, time_filter)
+    await after_step("scanned")
+    await _write_hours(by_hour, existing)
     # Their days are recomputed from the fresh hours on the next read.
     await _bump(AnalyticsDay, [(day, day_start(day)) for day in days_of(by_hour)])
     return len(by_hour)
 
 
-async def _write_hours(by_hour: dict[str, Figures], time_filter: dict[str, Any]) -> None:
-    collection = AnalyticsHour.get_pymongo_collection()
-    # One read of what exists; hours that had figures but no longer have data
-    # are written as empty.
+async def _existing_hours(time_filter: dict[str, Any]) -> tuple[dict[str, int], list[str]]:
+    """The stored hours' seq, and those inside the rebuilt range: hours that
+    had figures but no longer have data are written as empty."""
     existing: dict[str, int] = {}
-    async for doc in collection.find({}, {"seq": 1, "start": 1}):
+    inside: list[str] = []
+    async for doc in AnalyticsHour.get_pymongo_collection().find({}, {"seq": 1, "start": 1}):
         existing[doc["_id"]] = doc.get("seq", 0)
         start = doc.get("start")
-        inside = start is not None and all(
+        if start is not None and all(
             start >= bound if op == "$gte" else start < bound for op, bound in time_filter.items()
-        )
-        if inside:
-            by_hour.setdefault(doc["_id"], Figures())
+        ):
+            inside.append(doc["_id"])
+    return existing, inside
+
+
+async def _write_hours(by_hour: dict[str, Figures], existing: dict[str, int]) -> None:
+    collection = AnalyticsHour.get_pymongo_collection()
     fresh = []
     for key, figures in by_hour.items():
         blob = Binary(pack(figures))

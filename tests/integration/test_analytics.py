@@ -16,6 +16,7 @@ import pytest
 from strawberry.relay import GlobalID
 
 from api.analytics.hours import rebuild
+from api.ingestion.service import track
 from tests.ingest_helpers import NOW, random_batch
 
 TRACK = "mutation($e: [TrackEventInput!]!) { trackEvents(events: $e) { accepted rejected } }"
@@ -265,6 +266,21 @@ async def test_new_events_show_at_once_and_rebuild_agrees(loaded, db):
     await rebuild()
     rebuilt = (await loaded.data(ANALYTICS, range=window(start, end)))["analytics"]
     assert rebuilt == after
+
+
+async def test_events_sent_while_rebuilding_are_counted(loaded, db, settings):
+    """A batch stored after the rebuild read the raw events, before it writes
+    the hours: those hours must stay stale, not become current without it."""
+    start, end = NOW - timedelta(days=5), NOW + timedelta(hours=2)
+    batch = random_batch(random.Random(7), customers=3, size=40, days=1)
+
+    async def send_meanwhile(step):
+        assert step == "scanned"
+        assert (await track(batch, settings)).count("accepted") == 40
+
+    await rebuild(after_step=send_meanwhile)
+    got = (await loaded.data(ANALYTICS, range=window(start, end)))["analytics"]
+    assert_matches(got, await reference(db, start, end))
 
 
 @pytest.mark.parametrize(

@@ -549,7 +549,8 @@ def soak_summary(run: dict[str, Any]) -> dict[str, Any]:
 
     middle = (start + end) / 2
     half = [point for point in points if point[0] >= middle]
-    settled = [rss for t, rss in points if middle - 30 <= t < middle + 30]
+    nearest = min(points, key=lambda point: abs(point[0] - middle))
+    settled = [rss for t, rss in points if middle - 30 <= t < middle + 30] or [nearest[1]]
     first_mb, last_mb = statistics.fmean(first), statistics.fmean(last)
     settled_mb = statistics.fmean(settled)
     growth = last_mb - first_mb

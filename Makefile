@@ -92,9 +92,13 @@ bench-tracing: deps
 
 # Lambda cold start over fresh processes (docs/performance.md, "Lambda cold start");
 # figures in bench-output/lambda-cold-start.json and .md.
-.PHONY: bench-lambda
+.PHONY: bench-lambda bench-hour
 bench-lambda: deps
 	"$(UV)" run python -m tests.benchmarks.lambda_cold_start
+
+# Recomputing the hour that is receiving events: whole, one slice, all slices.
+bench-hour: deps
+	"$(UV)" run python -m tests.benchmarks.current_hour
 
 # Deployment (docs/deployment.md): the Lambda bundle .build/lambda.zip (sizes in
 # bench-output/lambda-package.json), and the static site .build/site that

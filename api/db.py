@@ -15,7 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import PyMongoError
 from pymongo.monitoring import CommandListener
 
-from api.analytics.documents import AnalyticsDay, AnalyticsHour
+from api.analytics.documents import AnalyticsDay, AnalyticsHour, AnalyticsSlices
 from api.auth.documents import AUTH_DOCUMENTS
 from api.customers.documents import Customer
 from api.dberrors import DUPLICATE_KEY, is_duplicate_key
@@ -32,6 +32,7 @@ DOCUMENT_MODELS: list[type[Document]] = [
     Event,
     AnalyticsHour,
     AnalyticsDay,
+    AnalyticsSlices,
     *AUTH_DOCUMENTS,
     RateCounter,
 ]

@@ -18,6 +18,9 @@ from bson.json_util import dumps
 from bson.raw_bson import RawBSONDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
+from api.analytics.slices import minute_of
+from api.analytics.slices import name as slice_name
+
 if TYPE_CHECKING:
     from tests.conftest import Api
 
@@ -152,7 +155,7 @@ def iso_time(moment: datetime, offset: str, timespec: str) -> str:
 
 
 WRITTEN_BY_INGESTION = frozenset(
-    {"events", "customers", "sessions", "analytics_hours", "analytics_days"}
+    {"events", "customers", "sessions", "analytics_hours", "analytics_days", "analytics_slices"}
 )
 
 
@@ -178,6 +181,8 @@ def unexplained(changes: Diff, written: Written, after: Snapshot) -> list[str]:
     * analytics hours and days: only ``seq`` changes (marked stale), of the
       hours of the accepted events and the start hours, before and after, of
       the sessions they join;
+    * analytics slices: only the ``seq`` of the slices the accepted events
+      fall in;
     * nothing else.
     """
     problems = []
@@ -219,6 +224,28 @@ def unexplained(changes: Diff, written: Written, after: Snapshot) -> list[str]:
         for before, now in changes.changed.get(name, []):
             if _without_seq(before) != _without_seq(now):
                 problems.append(f"{name} {before['_id']} changed more than its seq")
+    problems += _unexplained_slices(changes, added)
+    return problems
+
+
+def _unexplained_slices(changes: Diff, added: list[dict[str, Any]]) -> list[str]:
+    marked: dict[str, set[str]] = {}
+    for event in added:
+        marked.setdefault(event["hour"], set()).add(slice_name(minute_of(event["timestamp"])))
+    pairs = [({"_id": doc["_id"]}, doc) for doc in changes.added.get("analytics_slices", [])]
+    pairs += changes.changed.get("analytics_slices", [])
+    problems = []
+    for before, now in pairs:
+        for slot in sorted((set(before) | set(now)) - {"_id"}):
+            old, new = before.get(slot) or {}, now.get(slot) or {}
+            if old == new:
+                continue
+            if slot not in marked.get(now["_id"], set()):
+                problems.append(f"slice {now['_id']} {slot} marked, but no event fell in it")
+            elif {k: v for k, v in old.items() if k != "seq"} != {
+                k: v for k, v in new.items() if k != "seq"
+            }:
+                problems.append(f"slice {now['_id']} {slot} changed more than its seq")
     return problems
 
 

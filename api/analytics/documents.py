@@ -42,3 +42,15 @@ class AnalyticsDay(Document):
     class Settings:
         name = "analytics_days"
         indexes: list[Any] = []
+
+
+class AnalyticsSlices(Document):
+    """The five-minute slices of one hour's events (api/analytics/slices.py):
+    fields ``m00`` … ``m55``, each ``{seq, clean, figures}``, made by the
+    first mark of a slice."""
+
+    id: str  # type: ignore[assignment]  # the hour key
+
+    class Settings:
+        name = "analytics_slices"
+        indexes: list[Any] = []

@@ -19,6 +19,15 @@ from typing import Any
 from api.events.documents import EventType
 
 FUNNEL = (EventType.PAGE_VIEW.value, EventType.ADD_TO_CART.value, EventType.CHECKOUT.value)
+# What the figures read of raw events and sessions (projections).
+EVENT_FIELDS = {"type": 1, "page": 1, "metadata.timeSpent": 1, "timestamp": 1}
+SESSION_FIELDS = {
+    "startTime": 1, "endTime": 1, "eventTypes": 1, "country": 1, "device": 1, "customerId": 1,
+}  # fmt: skip
+# Documents per batch when reading raw events and sessions: figures are summed
+# as they arrive, so a request holds one batch, not the hour or the range (the
+# current hour of a busy site has tens of thousands of events by its end).
+READ_BATCH = 500
 Raw = Mapping[str, Any]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -11,23 +11,24 @@ from beanie import Document
 from bson import Binary
 from pymongo.errors import BulkWriteError
 
+from api.analytics import slices
 from api.analytics.documents import AnalyticsDay, AnalyticsHour
-from api.analytics.figures import Figures, pack, unpack
+from api.analytics.figures import EVENT_FIELDS, READ_BATCH, SESSION_FIELDS, Figures, pack, unpack
 from api.db import DUPLICATE_KEY, upsert_one
 from api.events.documents import Event
 from api.sessions.documents import Session
 from api.timeutil import HOUR, floor_hour, hour_key, hour_start, hours_between
 
-EVENT_FIELDS = {"type": 1, "page": 1, "metadata.timeSpent": 1, "timestamp": 1}
-SESSION_FIELDS = {
-    "startTime": 1, "endTime": 1, "eventTypes": 1, "country": 1, "device": 1, "customerId": 1,
-}  # fmt: skip
 
-
-async def mark_dirty(hours: Iterable[str]) -> None:
+async def mark_dirty(
+    hours: Iterable[str], slices_touched: Mapping[str, Iterable[int]] | None = None
+) -> None:
     """Bump ``seq`` of each hour and of its day: their figures must be
-    recomputed before use."""
+    recomputed before use. Their slices first (``slices_touched``, by hour, or
+    all of them when None): an hour recomputed between the two marks would
+    otherwise read a slice that does not know it changed."""
     keys = sorted(set(hours))
+    await slices.mark(keys, slices_touched)
     await _bump(AnalyticsHour, [(key, hour_start(key)) for key in keys])
     await _bump(AnalyticsDay, [(day, day_start(day)) for day in days_of(keys)])
 
@@ -54,27 +55,25 @@ def day_hours(day: str) -> list[str]:
     return [f"{day}T{hour:02d}" for hour in range(24)]
 
 
-# Documents per batch when reading an hour's raw events: its figures are
-# summed as they arrive, so a request holds one batch, not the hour (the
-# current hour of a busy site has tens of thousands of events by its end).
-READ_BATCH = 500
-
-
 async def compute_hour(
     key: str, start: datetime | None = None, end: datetime | None = None
 ) -> Figures:
-    """The figures of hour ``key`` from the raw events and sessions, optionally
-    only of the part [start, end) of it (for ranges that cut through an hour)."""
-    event_query: dict[str, Any] = {"hour": key}
+    """The figures of hour ``key``: its events' from its slices (only the
+    stale ones read from the raw events), its sessions' from the sessions that
+    start in it. Optionally only of the part [start, end) of it (for ranges
+    that cut through an hour), then all from the raw documents."""
     session_query: dict[str, Any] = {"startHour": key}
-    if start is not None or end is not None:
+    if start is None and end is None:
+        figures = await slices.hour_events(key)
+    else:
         within = {"$gte": start or hour_start(key), "$lt": end or hour_start(key) + HOUR}
-        event_query["timestamp"] = within
         session_query["startTime"] = within
-    figures = Figures()
-    events = Event.get_pymongo_collection().find(event_query, EVENT_FIELDS, batch_size=READ_BATCH)
-    async for event in events:
-        figures.add_event(event)
+        figures = Figures()
+        events = Event.get_pymongo_collection().find(
+            {"hour": key, "timestamp": within}, EVENT_FIELDS, batch_size=READ_BATCH
+        )
+        async for event in events:
+            figures.add_event(event)
     sessions = Session.get_pymongo_collection().find(
         session_query, SESSION_FIELDS, batch_size=READ_BATCH
     )
@@ -216,6 +215,9 @@ async def rebuild(
 
     await after_step("scanned")
     await _write_hours(by_hour, existing)
+    # What the slices held may disagree with the raw events just read (the
+    # reason to rebuild); they are read again when their hour is next stale.
+    await slices.forget(hour_key(start) if start else None, hour_key(end - HOUR) if end else None)
     # Their days are recomputed from the fresh hours on the next read.
     await _bump(AnalyticsDay, [(day, day_start(day)) for day in days_of(by_hour)])
     return len(by_hour)

@@ -15,11 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from beanie import PydanticObjectId
 
-from api.analytics.figures import Figures
+from api.analytics.figures import EVENT_FIELDS, READ_BATCH, SESSION_FIELDS, Figures
 from api.analytics.hours import (
-    EVENT_FIELDS,
-    READ_BATCH,
-    SESSION_FIELDS,
     compute_hour,
     day_hours,
     day_start,

@@ -138,5 +138,5 @@ class Event(Document):
             ),
             # Time ranges, and analysts' event queries in time order (keyset pages).
             IndexModel([("timestamp", ASCENDING), ("_id", ASCENDING)], name="timestamp_id"),
-            IndexModel([("hour", ASCENDING)], name="hour"),
+            IndexModel([("hour", ASCENDING), ("timestamp", ASCENDING)], name="hour_timestamp"),
         ]

@@ -37,6 +37,7 @@ from pydantic import ValidationError
 from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
 
 from api.analytics.hours import mark_dirty
+from api.analytics.slices import touched as touched_slices
 from api.customers.documents import Customer
 from api.db import DUPLICATE_KEY, is_duplicate_key
 from api.errors import InputError
@@ -308,7 +309,8 @@ async def track(
     await after_step("plan")
 
     touched = sorted({hour for plan in plans for hour in plan.hours})
-    await mark_dirty(touched)
+    moments = touched_slices(event.timestamp for plan in plans for event in plan.events)
+    await mark_dirty(touched, moments)
     await after_step("dirty")
 
     for plan in plans:
@@ -319,7 +321,7 @@ async def track(
     documents = [_event_document(session_of[id(event)], event) for _, event in fresh]
     # Stored meanwhile by a concurrent delivery: duplicates all the same.
     raced = await _insert(documents)
-    await mark_dirty(touched)
+    await mark_dirty(touched, moments)
     await after_step("events")
 
     await _recount(

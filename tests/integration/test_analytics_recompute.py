@@ -13,11 +13,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.monitoring import CommandListener, CommandStartedEvent, CommandSucceededEvent
 
 from api.analytics import hours
 from api.analytics.documents import AnalyticsHour
-from api.analytics.figures import Figures, unpack
-from api.analytics.hours import EVENT_FIELDS, compute_hour, hour_figures, mark_dirty
+from api.analytics.figures import EVENT_FIELDS, Figures, unpack
+from api.analytics.hours import compute_hour, hour_figures, mark_dirty, rebuild
+from api.db import init_documents, make_client
+from api.ingestion.service import track
+from api.settings import Settings
+from api.timeutil import HOUR, floor_hour, hour_key
+from tests.ingest_helpers import NOW, event
 
 KEY = "2026-03-04T10"
 START = datetime(2026, 3, 4, 10, tzinfo=UTC)
@@ -183,3 +189,78 @@ async def insert_events(db: AsyncDatabase[Any], count: int) -> None:
     ]
     for index in range(0, count, 1000):
         await db["events"].insert_many(docs[index : index + 1000])
+
+
+class EventReads(CommandListener):
+    """The filters of the finds the app sends to the events collection."""
+
+    def __init__(self) -> None:
+        self.filters: list[dict[str, Any]] = []
+
+    def started(self, event: CommandStartedEvent) -> None:
+        if event.command_name == "find" and event.command.get("find") == "events":
+            self.filters.append(event.command.get("filter", {}))
+
+    def succeeded(self, event: CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: Any) -> None:
+        pass
+
+
+async def raw_hour(key: str) -> dict[str, Any]:
+    """The hour computed from all of its raw documents (the partial-hour path
+    reads them directly, never the slices)."""
+    start = floor_hour(datetime.fromisoformat(f"{key}:00+00:00"))
+    return (await compute_hour(key, start, start + HOUR)).to_doc()
+
+
+async def test_a_stale_hour_reads_only_its_stale_slices(
+    db: AsyncDatabase[Any], settings: Settings
+) -> None:
+    hour = floor_hour(NOW - timedelta(days=1))
+    key = hour_key(hour)
+    early = [event("a", hour + timedelta(minutes=m, seconds=10)) for m in (2, 17, 33, 48)]
+    assert (await track(early, settings)).count("accepted") == 4
+    await hour_figures([key])  # every slice read and stored
+    later = [
+        event("b", hour + timedelta(minutes=21)),
+        event("b", hour + timedelta(minutes=24, seconds=59)),
+    ]
+    assert (await track(later, settings)).count("accepted") == 2
+
+    reads = EventReads()
+    client = make_client(settings, [reads])
+    try:
+        await init_documents(client, settings.mongodb_db)
+        figures = (await hour_figures([key]))[key]
+    finally:
+        await init_documents(db.client, settings.mongodb_db)  # the fixture's again
+        await client.close()
+
+    # One read, of the one slice the later batch touched: 10:20 to 10:25.
+    assert len(reads.filters) == 1, reads.filters
+    within = reads.filters[0]["timestamp"]
+    assert within["$gte"] == hour + timedelta(minutes=20)
+    assert within["$lt"] == hour + timedelta(minutes=25)
+    assert figures.events == 6
+    assert figures.to_doc() == await raw_hour(key)
+
+
+async def test_rebuild_forgets_slices_that_no_longer_match_the_events(
+    db: AsyncDatabase[Any], settings: Settings
+) -> None:
+    """What rebuild is for: raw events changed outside ingestion. A slice kept
+    from before would bring the old figures back into the next recomputation."""
+    hour = floor_hour(NOW - timedelta(days=2))
+    key = hour_key(hour)
+    batch = [event("a", hour + timedelta(minutes=m)) for m in (1, 2, 3, 40)]
+    await track(batch, settings)
+    await hour_figures([key])
+    await db["events"].delete_one({"eventId": batch[0]["eventId"]})  # by hand
+    await rebuild(hour, hour + HOUR)
+    # Ingestion touches another slice of the hour; the hour is read again.
+    await track([event("b", hour + timedelta(minutes=50))], settings)
+    figures = (await hour_figures([key]))[key]
+    assert figures.events == 4
+    assert figures.to_doc() == await raw_hour(key)

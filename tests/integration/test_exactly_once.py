@@ -14,7 +14,14 @@ from api.ingestion.service import track
 from tests.ingest_helpers import NOW, random_batch
 
 STEPS = ["customers", "plan", "dirty", "sessions", "events", "counts"]
-COLLECTIONS = ["customers", "sessions", "events", "analytics_hours", "analytics_days"]
+COLLECTIONS = [
+    "customers",
+    "sessions",
+    "events",
+    "analytics_hours",
+    "analytics_days",
+    "analytics_slices",
+]
 
 
 class SimulatedCrashError(Exception):

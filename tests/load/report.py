@@ -112,6 +112,7 @@ def soak_section(soak: dict[str, Any]) -> str:
     memory, total = soak["memory"], soak["total"]
     verdict = "**flat**" if memory["flat"] else "**not flat**"
     middle = f"{memory['middle_minute_mb']:.1f}" if "middle_minute_mb" in memory else "?"
+    commit = f", commit {soak['code']['commit']}" if soak.get("code") else ""
     classes = soak.get("classes") or list(kinds.BASELINE)
     who = "the whole mix" if len(classes) == len(kinds.BASELINE) else ", ".join(classes)
     minutes = markdown_table(
@@ -120,7 +121,7 @@ def soak_section(soak: dict[str, Any]) -> str:
     )
     return f"""### Soak
 
-- Run {when(soak["date"])}: the 1x load of {who} ({soak["users"]} users) for
+- Run {when(soak["date"])}{commit}: the 1x load of {who} ({soak["users"]} users) for
   {soak["duration_s"]:.0f} s after a {soak["ramp_s"]:.0f} s ramp, {soak["workers"]} worker(s);
   memory sampled every few seconds: {total["requests"]:,} requests, {total["rps"]:.1f}/s,
   {total["failures"]:,} failed; p50 {ms(total["p50_ms"])} ms, p95 {ms(total["p95_ms"])} ms,

@@ -807,14 +807,16 @@ def save(
         "database": server,
         "baseline": kinds.BASELINE,
         "rate_limit_per_minute": LIMIT,
-        "code": code_version(),
         "seconds": round(seconds, 1),
     }
+    # Each part names the commit it measured: a soak run later leaves the
+    # runs' commit as it was, and the other way round.
     if args.soak:
         (soak,) = runs.values()
-        result["soak"] = {**soak, "memory": soak_summary(soak)}
+        result["soak"] = {**soak, "memory": soak_summary(soak), "code": code_version()}
     else:
         result["runs"] = {**last.get("runs", {}), **runs}
+        result["code"] = code_version()
     path.write_text(json.dumps(result, indent=2, default=str) + "\n")
     loaded: dict[str, Any] = json.loads(path.read_text())
     return loaded

@@ -22,7 +22,7 @@ from api.analytics.hours import compute_hour, hour_figures, mark_dirty, rebuild
 from api.db import init_documents, make_client
 from api.ingestion.service import track
 from api.settings import Settings
-from api.timeutil import HOUR, floor_hour, hour_key
+from api.timeutil import HOUR, floor_hour, hour_key, hour_start
 from tests.ingest_helpers import NOW, event
 
 KEY = "2026-03-04T10"
@@ -211,7 +211,7 @@ class EventReads(CommandListener):
 async def raw_hour(key: str) -> dict[str, Any]:
     """The hour computed from all of its raw documents (the partial-hour path
     reads them directly, never the slices)."""
-    start = floor_hour(datetime.fromisoformat(f"{key}:00+00:00"))
+    start = hour_start(key)
     return (await compute_hour(key, start, start + HOUR)).to_doc()
 
 

@@ -11,7 +11,6 @@ from typing import Any
 from pymongo.errors import PyMongoError
 from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -21,6 +20,7 @@ from strawberry.asgi import GraphQL
 from api import graphiql, web
 from api.auth.roles import ANONYMOUS
 from api.bodylimit import BodyLimit
+from api.cors import CORS, EXPOSE_HEADERS
 from api.db import Database
 from api.guard import GraphQLGuard, principal_of
 from api.ingestion import http as ingestion_http
@@ -95,14 +95,14 @@ def create_app(settings: Settings, listeners: Sequence[CommandListener] = ()) ->
     )
     # Staff SPAs on another origin (a CDN) call with their cookie; tracked
     # websites never call /graphql from a browser.
-    graphql_endpoint = CORSMiddleware(
+    graphql_endpoint = CORS(
         # The body limit before any database work is done for the request.
         BodyLimit(GraphQLGuard(database, settings, graphql_app), settings.graphql_max_body_bytes),
         allow_origins=settings.staff_origins,
         allow_credentials=True,
         allow_methods=["GET", "POST"],
         allow_headers=["Content-Type", "Authorization", "traceparent"],
-        expose_headers=["traceresponse", "Retry-After"],
+        expose_headers=EXPOSE_HEADERS,
         max_age=600,
     )
 

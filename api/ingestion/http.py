@@ -15,6 +15,7 @@ from starlette.routing import Route
 from api import ratelimit
 from api.auth.http import BadCredentialError, authenticate, credential_principal
 from api.auth.roles import Permission
+from api.cors import EXPOSE_HEADERS
 from api.errors import InputError
 from api.guard import RETRY_AFTER_SECONDS, rate_scope
 from api.ingestion.service import track
@@ -32,6 +33,8 @@ def _error(
 
 
 def _cors(request: Request) -> dict[str, str]:
+    """Only an allowed origin learns the policy; no credentials, ever: a write
+    key or bearer token authenticates, never a cookie."""
     origin = request.headers.get("origin")
     allowed = request.app.state.settings.allowed_origins
     if origin and ("*" in allowed or origin in allowed):
@@ -39,10 +42,11 @@ def _cors(request: Request) -> dict[str, str]:
             "Access-Control-Allow-Origin": origin,
             "Access-Control-Allow-Methods": "POST, OPTIONS",
             "Access-Control-Allow-Headers": "Content-Type, Authorization",
+            "Access-Control-Expose-Headers": ", ".join(EXPOSE_HEADERS),
             "Access-Control-Max-Age": "86400",
             "Vary": "Origin",
         }
-    return {}
+    return {"Vary": "Origin"}
 
 
 def _no_constants(name: str) -> None:

@@ -26,7 +26,6 @@ class TraceIdHeader:
                 if context.is_valid:
                     headers = list(message.get("headers", []))
                     headers.append((b"x-trace-id", format(context.trace_id, "032x").encode()))
-                    headers.append((b"access-control-expose-headers", b"x-trace-id, traceresponse"))
                     message = {**message, "headers": headers}
             await send(message)
 

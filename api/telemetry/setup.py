@@ -14,17 +14,21 @@ import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from opentelemetry import metrics, trace
 from opentelemetry._logs import set_logger_provider
+from opentelemetry.context import Context
 from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
 from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.instrumentation.propagators import (
-    TraceResponsePropagator,
+    ResponsePropagator,
+    default_setter,
     set_global_response_propagator,
 )
 from opentelemetry.instrumentation.pymongo import PymongoInstrumentor
+from opentelemetry.propagators.textmap import CarrierT, Setter
 from opentelemetry.sdk._logs import LoggerProvider, LoggingHandler
 from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
 from opentelemetry.sdk.metrics import MeterProvider
@@ -39,6 +43,24 @@ from api.telemetry.mongo import query_shape_hook
 from api.telemetry.slow import SlowSpanCollector
 
 log = logging.getLogger("api.telemetry")
+
+
+class TraceResponse(ResponsePropagator):
+    """The W3C ``traceresponse`` header. OpenTelemetry's own propagator also adds
+    ``Access-Control-Expose-Headers`` to every response; which origins may read
+    it is for CORS to say (``api/cors.py``)."""
+
+    def inject(
+        self,
+        carrier: CarrierT,
+        context: Context | None = None,
+        # Typed as upstream's: its default is not the textmap Setter it declares.
+        setter: Setter[Any] = default_setter,  # type: ignore[assignment]
+    ) -> None:
+        span = trace.get_current_span(context).get_span_context()
+        if span.is_valid:
+            value = f"00-{span.trace_id:032x}-{span.span_id:016x}-{span.trace_flags:02x}"
+            setter.set(carrier, "traceresponse", value)
 
 
 @dataclass
@@ -132,7 +154,7 @@ def configure(settings: Settings) -> Telemetry:
         set_logger_provider(logger_provider)
         logging.getLogger().addHandler(LoggingHandler(logger_provider=logger_provider))
 
-    set_global_response_propagator(TraceResponsePropagator())
+    set_global_response_propagator(TraceResponse())
     # Command names and the shape of filters only: values are never recorded.
     PymongoInstrumentor().instrument(tracer_provider=tracer_provider, request_hook=query_shape_hook)
     _telemetry = Telemetry(tracer_provider, meter_provider, logger_provider)

@@ -40,6 +40,8 @@ API_PREFIXES = (
     "/demo",
 )
 IMMUTABLE = "public, max-age=31536000, immutable"
+# A staff app: nothing in it is for search engines.
+ROBOTS = "User-agent: *\nDisallow: /\n"
 NOT_BUILT = "SPA not built: run make dev\n"
 
 
@@ -54,6 +56,10 @@ async def tracker(_: object) -> Response:
         media_type="text/javascript",
         headers={"Cache-Control": "public, max-age=300"},
     )
+
+
+async def robots(_: object) -> Response:
+    return PlainTextResponse(ROBOTS, headers={"Cache-Control": "public, max-age=86400"})
 
 
 class ImmutableFiles(StaticFiles):
@@ -117,6 +123,7 @@ SNIPPET_TAG = '<script src="/tracker.js"'
 
 routes = [
     Route("/tracker.js", tracker),
+    Route("/robots.txt", robots),
     Route("/demo", demo),
     Route("/demo/", demo),
     Route("/demo/index.html", demo),

@@ -133,7 +133,7 @@ def upload(args: argparse.Namespace) -> int:
 def bundle(args: argparse.Namespace) -> int:
     """The site as one folder: web/dist, tracker.js and GraphiQL's scripts,
     which the Lambda does not have (api/graphiql.py serves them locally)."""
-    from api import graphiql  # here only: the other commands run without the app's packages
+    from api import graphiql, web  # here only: the other commands run without the app's packages
 
     out: Path = args.out
     if not (DIST / "index.html").is_file():
@@ -143,6 +143,8 @@ def bundle(args: argparse.Namespace) -> int:
         shutil.rmtree(out)
     shutil.copytree(DIST, out, ignore=shutil.ignore_patterns(".*"))
     shutil.copy2(TRACKER, out / "tracker.js")
+    # CloudFront would answer /robots.txt from the bucket, or not at all.
+    (out / "robots.txt").write_text(web.ROBOTS, encoding="utf-8")
     prefix = out / graphiql.PREFIX.strip("/")
     prefix.mkdir()
     for name, relative in sorted(graphiql.ASSETS.items()):

@@ -28,6 +28,13 @@ VIEWER = "viewer@staff.test"
 ME = "{ me { kind role } customers(first: 1) { nodes { id } } }"
 
 
+# Every refusal, also of what the console does not report (fonts, frames).
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) =>
+  window.cspViolation(`${event.effectiveDirective} refused ${event.blockedURI.slice(0, 60)}`));
+"""
+
+
 class Watch:
     """Script errors and Content-Security-Policy refusals of a page."""
 
@@ -40,13 +47,19 @@ class Watch:
         if "Content Security Policy" in message.text:
             self.problems.append(message.text)
 
+    def violation(self, text: str) -> None:
+        self.problems.append(f"securitypolicyviolation: {text}")
+
 
 async def new_page(browser: GuardedBrowser) -> tuple[BrowserContext, Page, Watch]:
     context = await browser.new_context(
         viewport={"width": 1280, "height": 900}, timezone_id="UTC", locale="en-US"
     )
     page = await context.new_page()
-    return context, page, Watch(page)
+    watch = Watch(page)
+    await page.expose_function("cspViolation", watch.violation)
+    await page.add_init_script(REPORT_VIOLATIONS)
+    return context, page, watch
 
 
 async def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
@@ -194,6 +207,11 @@ async def test_sign_in_admin_pages_erasure_and_viewer(api: Api, browser: Guarded
     await sign_in(page, ADMIN)
     await expect(page).to_have_url(f"{api.url}/graphql")
     await expect(page).to_have_title("GraphiQL · Tracking")
+    # Rendered, with its fonts loaded: the page's own policy lets all of it in.
+    editor = page.locator(".graphiql-query-editor .CodeMirror")
+    await expect(editor).to_contain_text("query FindCustomers")
+    await page.evaluate("document.fonts.ready.then(() => document.fonts.size)")
+    assert not watch.problems, watch.problems
     await context.close()
 
     # A viewer: sent to sign-in from an admin page, and back to it, which says no.

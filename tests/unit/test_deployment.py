@@ -239,6 +239,10 @@ def test_secret_settings_come_from_ssm(sls: dict[str, Any]) -> None:
     for name, parameter in RUNTIME_SECRETS.items():
         assert environment[name] == parameter
         assert f"${{ssm:{parameter}" not in json.dumps(environment), name
+    # A rotation's marker changes the function, so that its containers are new.
+    assert (
+        "${ssm:/tracking/${sls:stage}/secrets-rotated, '" in sls["functions"]["api"]["description"]
+    )
     secret_like = {name: value for name, value in environment.items() if SECRET_LIKE.search(name)}
     assert {"OIDC_ISSUER", "OIDC_AUDIENCE", "OIDC_JWKS_URL"} <= set(secret_like)
     for name, value in secret_like.items():

@@ -9,22 +9,34 @@ cannot export in the background.
 
 Only what serving needs is imported here: the local server, the demo data and
 the command line (``api.__main__``, ``api.seed``) stay out of the cold start.
+
+Deployed, the MongoDB URI and the origin secret are not in the environment:
+``MONGODB_URI_PARAMETER`` and ``ORIGIN_SECRET_PARAMETER`` name SSM SecureString
+parameters, read with decryption in one call at cold start. With an origin
+secret, only requests carrying it in ``X-Origin-Verify`` (which CloudFront
+adds) reach the app; anything sent straight to the execute-api URL is refused.
 """
 
 from __future__ import annotations
 
+import hmac
+import json
+from collections.abc import Sequence
 from typing import Any
 
 from mangum import Mangum
+from pydantic import ValidationError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.app import create_app
 from api.logs import configure as configure_logs
-from api.settings import ConfigError, load_settings
+from api.settings import ConfigError, Settings, load_settings
 from api.telemetry.setup import configure as configure_telemetry
 
 # What API Gateway calls the stage of an HTTP API that has no path prefix.
 DEFAULT_STAGE = "$default"
+# Lower case, as HTTP API events carry header names.
+ORIGIN_HEADER = "x-origin-verify"
 
 
 class StageStripped:
@@ -72,8 +84,87 @@ def cookies_in_multi_value_headers(response: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
-try:
+def read_parameters(names: Sequence[str]) -> dict[str, str]:
+    """SSM parameters' values, decrypted, in one request."""
+    # Lambda's Python runtime comes with boto3, so the bundle leaves it out
+    # (infra/lambda_package.py); only this path imports it.
+    import boto3
+    from botocore.config import Config
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    # Many containers starting at once can exceed SSM's request rate: retry
+    # with backoff, but give up well inside Lambda's 10 s of initialisation.
+    config = Config(
+        connect_timeout=2, read_timeout=3, retries={"mode": "standard", "max_attempts": 4}
+    )
+    listed = ", ".join(names)
+    try:
+        answer = boto3.client("ssm", config=config).get_parameters(
+            Names=list(names), WithDecryption=True
+        )
+    except (BotoCoreError, ClientError) as error:
+        reason = " ".join(str(error).split())
+        raise ConfigError(f"invalid configuration: reading SSM {listed}: {reason}") from None
+    missing = sorted(answer.get("InvalidParameters") or [])
+    if missing:
+        raise ConfigError(f"invalid configuration: no SSM parameter {', '.join(missing)}")
+    return {parameter["Name"]: parameter["Value"] for parameter in answer["Parameters"]}
+
+
+def lambda_settings() -> tuple[Settings, tuple[str, ...]]:
+    """The settings, with the URI from SSM if so configured, and the origin
+    secrets requests must carry (none: no check)."""
     settings = load_settings()
+    uri_name, secret_name = settings.mongodb_uri_parameter, settings.origin_secret_parameter
+    names = [name for name in (uri_name, secret_name) if name]
+    if not names:
+        return settings, ()
+    values = read_parameters(names)
+    if uri_name:
+        try:
+            settings = Settings(mongodb_uri=values[uri_name])
+        except ValidationError as error:
+            # Not describe(): it would print the value, password included.
+            reasons = "; ".join(item["msg"] for item in error.errors())
+            message = f"invalid configuration: the value of {uri_name}: {reasons}"
+            raise ConfigError(message) from None
+    secrets: tuple[str, ...] = ()
+    if secret_name:
+        # "new,old" while the secret is rotated: both are accepted.
+        secrets = tuple(part.strip() for part in values[secret_name].split(",") if part.strip())
+        if not secrets:
+            raise ConfigError(f"invalid configuration: the value of {secret_name} is empty")
+    return settings, secrets
+
+
+def through_origin(event: dict[str, Any], secrets: Sequence[str]) -> bool:
+    """Whether the event carries one of ``secrets`` in X-Origin-Verify. The
+    header is taken out of the event either way: the app never sees it, so
+    it is never logged or traced."""
+    sent = ""
+    for field in ("headers", "multiValueHeaders"):
+        headers = event.get(field) or {}
+        for name in [name for name in headers if name.lower() == ORIGIN_HEADER]:
+            value = headers.pop(name)
+            sent = sent or (value[0] if isinstance(value, list) and value else str(value))
+    given = sent.encode()
+    # Every secret compared, in constant time: no early exit to time.
+    matches = [hmac.compare_digest(given, secret.encode()) for secret in secrets]
+    return bool(sent) and any(matches)
+
+
+def refused() -> dict[str, Any]:
+    body = {"error": {"code": "FORBIDDEN", "message": "requests come through the site's address"}}
+    return {
+        "statusCode": 403,
+        "headers": {"content-type": "application/json", "x-content-type-options": "nosniff"},
+        "body": json.dumps(body),
+        "isBase64Encoded": False,
+    }
+
+
+try:
+    settings, origin_secrets = lambda_settings()
 except ConfigError as error:
     raise SystemExit(str(error)) from None
 
@@ -83,6 +174,8 @@ _asgi = Mangum(StageStripped(create_app(settings)), lifespan="off")
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    if origin_secrets and not through_origin(event, origin_secrets):
+        return refused()
     try:
         return cookies_in_multi_value_headers(_asgi(event, context))
     finally:

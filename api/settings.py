@@ -28,6 +28,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(case_sensitive=False, extra="ignore")
 
     mongodb_uri: str = "mongodb://127.0.0.1:27017"
+    # On Lambda (serverless.yml): the SSM SecureString parameters holding the
+    # MongoDB URI, in place of MONGODB_URI, and the secret CloudFront sends
+    # in X-Origin-Verify; api/lambda_handler.py reads both at cold start.
+    mongodb_uri_parameter: str = ""
+    origin_secret_parameter: str = ""
     mongodb_db: str = Field(default="tracking", min_length=1, max_length=63)
     stage: Stage = Stage.DEV
     port: int = Field(default=8000, ge=1, le=65535)

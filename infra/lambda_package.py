@@ -44,6 +44,10 @@ SOURCES = ("api", "schema")
 # server; api.lambda_handler never imports them. Whatever only they pull in is
 # left out too (dropped_packages).
 NOT_IN_LAMBDA = ("faker", "rich", "uvicorn")
+# Part of Lambda's Python runtime: api.lambda_handler imports boto3 (to read
+# its SSM parameters) from there, so the project has it as a dev dependency
+# only (for tests) and the bundle must not carry its own 25 MB of it.
+IN_LAMBDA_RUNTIME = ("boto3", "botocore", "s3transfer", "jmespath")
 
 # Lambda's python3.11 runtime runs on Amazon Linux 2, whose glibc is 2.26:
 # wheels built for a newer glibc (manylinux_2_28 and up) do not load there.
@@ -450,6 +454,11 @@ def build(destination: Path = ZIP, check: bool = True, bytecode: bool = True) ->
     emitted = requirement_names(requirements)
     if emitted & dropped:
         raise SystemExit(f"uv export still lists {sorted(emitted & dropped)}")
+    if emitted & set(IN_LAMBDA_RUNTIME):
+        raise SystemExit(
+            f"the runtime dependencies pull in {sorted(emitted & set(IN_LAMBDA_RUNTIME))}, "
+            "which Lambda's runtime has: keep them dev-only"
+        )
     with tempfile.TemporaryDirectory(prefix="lambda-build-") as folder:
         tree = Path(folder) / "bundle"
         legacy, newer = platform_groups(lock, requirements)

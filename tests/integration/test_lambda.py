@@ -231,8 +231,9 @@ def v1_event(
     }
 
 
-def invoke(settings: Settings, events: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Each event through the handler of one fresh process, in order."""
+def lambda_env(settings: Settings, **changes: str | None) -> dict[str, str]:
+    """The handler process's environment: ``settings``' database, as deployed
+    otherwise; a change to None removes that variable."""
     env = {
         **os.environ,
         "MONGODB_URI": settings.mongodb_uri,
@@ -244,7 +245,17 @@ def invoke(settings: Settings, events: dict[str, dict[str, Any]]) -> dict[str, A
     }
     for name in ("OTEL_SDK_DISABLED", "OTEL_EXPORTER_OTLP_ENDPOINT"):
         env.pop(name, None)
-    result = subprocess.run(
+    for name, value in changes.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
+def start_handler(env: dict[str, str], events: dict[str, dict[str, Any]]) -> Any:
+    """One fresh process (a cold container) given ``events``, in order."""
+    return subprocess.run(
         [sys.executable, "-c", SCRIPT],
         input=json.dumps(list(events.items())),
         cwd=ROOT,
@@ -253,12 +264,23 @@ def invoke(settings: Settings, events: dict[str, dict[str, Any]]) -> dict[str, A
         text=True,
         timeout=60,
     )
+
+
+def handled(env: dict[str, str], events: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Each event's response and the number of flushes it made."""
+    result = start_handler(env, events)
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stdout.splitlines() if line.startswith(MARK)]
     assert lines, result.stdout + result.stderr
     output = json.loads(lines[-1].removeprefix(MARK))
     assert output["local_only"] == []
     results: dict[str, Any] = output["results"]
+    return results
+
+
+def invoke(settings: Settings, events: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Each event through the handler of one fresh process, in order."""
+    results = handled(lambda_env(settings), events)
     # A frozen container exports nothing: every invocation flushes before it returns.
     assert {name: found["flushes"] for name, found in results.items()} == dict.fromkeys(events, 1)
     return {name: found["response"] for name, found in results.items()}

@@ -223,12 +223,31 @@ def test_no_secret_is_written_inline(path: Path) -> None:
     assert not found, f"{path.name}: {found}"
 
 
+# Read by the function at cold start (api/lambda_handler.py), never resolved into
+# its configuration: setting -> parameter.
+RUNTIME_SECRETS = {
+    "MONGODB_URI_PARAMETER": "/tracking/${sls:stage}/mongodb-uri",
+    "ORIGIN_SECRET_PARAMETER": "/tracking/${sls:stage}/origin-secret",
+}
+
+
 def test_secret_settings_come_from_ssm(sls: dict[str, Any]) -> None:
     environment = sls["provider"]["environment"]
-    assert environment["MONGODB_URI"] == "${ssm:/tracking/${sls:stage}/mongodb-uri}"
+    # The URI, password included, is not in the function's configuration:
+    # only the name of the parameter it reads.
+    assert "MONGODB_URI" not in environment
+    for name, parameter in RUNTIME_SECRETS.items():
+        assert environment[name] == parameter
+        assert f"${{ssm:{parameter}" not in json.dumps(environment), name
+    # A rotation's marker changes the function, so that its containers are new.
+    assert (
+        "${ssm:/tracking/${sls:stage}/secrets-rotated, '" in sls["functions"]["api"]["description"]
+    )
     secret_like = {name: value for name, value in environment.items() if SECRET_LIKE.search(name)}
-    assert {"MONGODB_URI", "OIDC_ISSUER", "OIDC_AUDIENCE", "OIDC_JWKS_URL"} <= set(secret_like)
+    assert {"OIDC_ISSUER", "OIDC_AUDIENCE", "OIDC_JWKS_URL"} <= set(secret_like)
     for name, value in secret_like.items():
+        if name in RUNTIME_SECRETS:
+            continue
         assert re.fullmatch(r"\$\{ssm:/tracking/\$\{sls:stage\}/[a-z0-9-]+(, '')?\}", value), name
     # Only the stage's own parameters, wherever SSM is read.
     text = SERVERLESS.read_text(encoding="utf-8")
@@ -249,13 +268,32 @@ def test_the_app_is_configured_for_the_stage_behind_proxies(sls: dict[str, Any])
     assert {n for n in environment if not n.startswith("OTEL_")} <= settings
 
 
-def test_the_function_may_only_write_its_logs(sls: dict[str, Any]) -> None:
+def parameter_arn(parameter: str) -> dict[str, str]:
+    return {
+        "Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter"
+        + parameter
+    }
+
+
+def test_the_function_may_read_and_decrypt_only_its_two_parameters(sls: dict[str, Any]) -> None:
     provider = sls["provider"]
     assert "iamRoleStatements" not in provider
-    statements = provider.get("iam", {}).get("role", {}).get("statements", [])
-    # Deploy-time SSM resolution: no ssm:GetParameter or kms:Decrypt at run time.
-    actions = [a for s in statements for a in s.get("Action", [])]
-    assert not [a for a in actions if a.startswith(("ssm:", "kms:")) or "*" in a]
+    statements = provider["iam"]["role"]["statements"]
+    arns = [parameter_arn(p) for p in RUNTIME_SECRETS.values()]
+    read, decrypt = statements
+    # One GetParameters call at cold start (api.lambda_handler.read_parameters).
+    assert read == {"Effect": "Allow", "Action": ["ssm:GetParameters"], "Resource": arns}
+    assert decrypt["Effect"] == "Allow"
+    assert decrypt["Action"] == ["kms:Decrypt"]
+    # Any key of the account, but only through SSM, only for these parameters.
+    assert decrypt["Condition"] == {
+        "StringEquals": {
+            "kms:ViaService": {"Fn::Sub": "ssm.${AWS::Region}.${AWS::URLSuffix}"},
+            "kms:EncryptionContext:PARAMETER_ARN": arns,
+        }
+    }
+    actions = [a for s in statements for a in s["Action"]]
+    assert not [a for a in actions if "*" in a]
 
 
 # ---- serverless.yml: alarms --------------------------------------------------
@@ -323,6 +361,8 @@ def test_api_paths_go_to_the_http_api_uncached(
     origins = {origin["Id"]: origin for origin in distribution["Origins"]}
     assert "${HttpApi}.execute-api." in origins["api"]["DomainName"]["Fn::Sub"]
     assert origins["api"]["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    # CloudFront's way in, so the default endpoint stays on.
+    assert sls["provider"]["httpApi"].get("disableDefaultEndpoint") is not True
     behaviours = {b["PathPattern"]: b for b in distribution["CacheBehaviors"]}
     assert set(behaviours) >= API_PATH_PATTERNS
     for pattern in API_PATH_PATTERNS:
@@ -339,6 +379,54 @@ def test_api_paths_go_to_the_http_api_uncached(
         path = event["httpApi"]["path"]
         first = next(p for p in ordered if fnmatch.fnmatchcase(path, p))
         assert first in API_PATH_PATTERNS, path
+
+
+def test_only_cloudfront_gets_through_to_the_api(
+    sls: dict[str, Any], distribution: dict[str, Any]
+) -> None:
+    from api import lambda_handler
+
+    origins = {origin["Id"]: origin for origin in distribution["Origins"]}
+    (custom,) = origins["api"]["OriginCustomHeaders"]
+    # The header the handler requires, from the parameter the function reads:
+    # its first value while it holds "new,old".
+    assert custom["HeaderName"].lower() == lambda_handler.ORIGIN_HEADER
+    parameter = RUNTIME_SECRETS["ORIGIN_SECRET_PARAMETER"]
+    assert custom["HeaderValue"] == {
+        "Fn::Select": [0, {"Fn::Split": [",", f"${{ssm:{parameter}}}"]}]
+    }
+    assert sls["provider"]["environment"]["ORIGIN_SECRET_PARAMETER"] == parameter
+    # The SPA's origin (S3, signed by OAC) needs none.
+    assert "OriginCustomHeaders" not in origins["spa"]
+
+
+def test_the_http_api_stage_is_throttled_per_stage(sls: dict[str, Any]) -> None:
+    # provider.httpApi has no throttle: the Framework's stage is extended.
+    stage = sls["resources"]["extensions"]["HttpApiStage"]
+    assert set(stage) == {"Properties"}
+    assert stage["Properties"] == {
+        "DefaultRouteSettings": {
+            "DetailedMetricsEnabled": False,
+            "ThrottlingRateLimit": "${param:throttleRate}",
+            "ThrottlingBurstLimit": "${param:throttleBurst}",
+        }
+    }
+    params = sls["params"]
+    for name in STAGES:
+        values = {**params.get("default", {}), **params[name]}
+        rate, burst = values["throttleRate"], values["throttleBurst"]
+        assert isinstance(rate, int) and isinstance(burst, int), name
+        # Below the account's default (10,000/s, burst 5,000); the burst
+        # absorbs a page's parallel calls above the steady rate.
+        assert 1 <= rate <= burst <= 5000, name
+    assert params["dev"]["throttleRate"] <= params["staging"]["throttleRate"]
+    assert params["staging"]["throttleRate"] <= params["prod"]["throttleRate"]
+
+
+def test_the_spa_bucket_outlives_the_stack(resources: dict[str, Any]) -> None:
+    (name,) = of_type(resources, "AWS::S3::Bucket")
+    assert resources[name]["DeletionPolicy"] == "Retain"
+    assert resources[name]["UpdateReplacePolicy"] == "Retain"
 
 
 def test_assets_are_cached_for_a_year_and_the_rest_per_file(
@@ -371,7 +459,11 @@ def test_spa_fallback_only_for_spa_routes(
     code = resources[function_name]["Properties"]["FunctionCode"]
     node = shutil.which("node")
     if node is None:
-        pytest.skip("Node.js runs the CloudFront function; it is not installed")
+        message = "Node.js runs the CloudFront function; it is not installed"
+        # CI installs it: there a missing node is a broken job, not a skip.
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
     routes = ["/", "/customers/Q3VzdG9tZXI6MQ==", "/admin/audit", "/signin"]
     files = ["/assets/index-abc.js", "/config.js", "/tracker.js", "/graphiql-assets/react.js"]
     uris = routes + files
@@ -383,6 +475,28 @@ def test_spa_fallback_only_for_spa_routes(
         [node, "-e", script, json.dumps(uris)], capture_output=True, text=True, check=True
     )
     assert json.loads(done.stdout) == ["/index.html"] * len(routes) + files
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("true", "failed"), (None, "skipped")])
+def test_without_node_the_function_test_fails_in_ci(
+    tmp_path: Path, ci: str | None, outcome: str
+) -> None:
+    env = {name: value for name, value in os.environ.items() if name != "CI"}
+    # A PATH with no node on it; this Python is started by its full path.
+    env["PATH"] = str(tmp_path)
+    if ci:
+        env["CI"] = ci
+    test = f"{Path(__file__).relative_to(ROOT)}::test_spa_fallback_only_for_spa_routes"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", test, "-q", "-p", "no:cacheprovider", "-rfs"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert re.search(rf"\b1 {outcome}\b", done.stdout), done.stdout[-2000:]
+    assert "Node.js runs the CloudFront function" in done.stdout
 
 
 def app_headers(path: str) -> dict[str, str]:
@@ -709,6 +823,14 @@ def test_the_zip_is_the_same_bytes_for_the_same_files(tmp_path: Path) -> None:
     assert {(i.date_time, i.external_attr >> 16) for i in infos} == {
         (lambda_package.ZIP_TIME, 0o100644)
     }
+
+
+def test_the_bundle_leaves_boto3_to_lambdas_runtime() -> None:
+    real = tomllib.loads((ROOT / "uv.lock").read_text(encoding="utf-8"))
+    runtime = lambda_package.reachable(lambda_package.lock_graph(real))
+    # The tests use boto3 (a dev dependency); the function gets it from Lambda.
+    assert {"boto3", "botocore"} <= {lambda_package.normalise(p["name"]) for p in real["package"]}
+    assert runtime & set(lambda_package.IN_LAMBDA_RUNTIME) == set()
 
 
 def test_the_lambda_never_imports_what_the_bundle_leaves_out() -> None:

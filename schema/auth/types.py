@@ -10,12 +10,11 @@ from graphql import GraphQLError
 from strawberry import relay
 from strawberry.scalars import JSON
 
-from api import ratelimit
 from api.auth import audit, service
 from api.auth.documents import ApiKey as ApiKeyDocument
 from api.auth.documents import AuditEntry as AuditEntryDocument
 from api.auth.documents import WriteKey as WriteKeyDocument
-from api.auth.http import SESSION_COOKIE, clear_session_cookie, set_session_cookie
+from api.auth.http import SESSION_COOKIE, clear_session_cookie, client_ip, set_session_cookie
 from api.auth.roles import Kind, Principal, Role, staff
 from schema.connections import Connection, to_connection, window
 from schema.context import Info
@@ -174,19 +173,15 @@ class AuthMutation:
         description="Sign in with email and password; sets an HttpOnly session cookie."
     )
     async def sign_in(self, info: Info, email: str, password: str) -> SignInPayload:
-        settings = info.context.settings
-        if settings.rate_limit_sign_in:
-            decision = await ratelimit.hit(
-                "signin", service.normalise_email(email), settings.rate_limit_sign_in
-            )
-            if not decision.allowed:
-                raise _coded(
-                    f"too many sign-in attempts; retry in {decision.retry_after} s",
-                    "RATE_LIMITED",
-                    retryAfter=decision.retry_after,
-                )
+        settings, request = info.context.settings, info.context.request
+        limits = service.SignInLimits(
+            per_client_account=settings.rate_limit_sign_in,
+            per_client=settings.rate_limit_sign_in_per_ip,
+            failure_seconds=settings.sign_in_failure_ms / 1000,
+        )
+        client = client_ip(request, settings) if request is not None else ""
         lifetime = timedelta(hours=settings.session_hours)
-        signed_in = await service.sign_in(email, password, lifetime)
+        signed_in = await service.sign_in(email, password, lifetime, client, limits)
         if signed_in is None:
             raise _coded("wrong email or password", "UNAUTHENTICATED")
         if info.context.response is not None:

@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 import strawberry
+from beanie import PydanticObjectId
+from bson import ObjectId
 from graphql import GraphQLError
 from strawberry import relay
 from strawberry.scalars import JSON
@@ -49,8 +51,15 @@ class SignInPayload:
     expires_at: datetime
 
 
-def _global(type_name: str, ident: Any) -> strawberry.ID:
+def global_id(type_name: str, ident: Any) -> strawberry.ID:
     return strawberry.ID(relay.to_base64(type_name, str(ident)))
+
+
+def key_id(value: str, type_name: str) -> PydanticObjectId:
+    """A key's global id, or its database id as the audit log shows it."""
+    if ObjectId.is_valid(value):
+        return PydanticObjectId(value)
+    return parse_global_id("id", value, type_name)[1]
 
 
 @strawberry.type(description="A key for programmatic read access; the secret is shown once.")
@@ -67,7 +76,7 @@ class ApiKey:
     @classmethod
     def from_document(cls, doc: ApiKeyDocument) -> ApiKey:
         return cls(
-            id=_global("ApiKey", doc.id),
+            id=global_id("ApiKey", doc.id),
             name=doc.name,
             role=doc.role,
             prefix=doc.prefix,
@@ -102,7 +111,7 @@ class WriteKey:
     @classmethod
     def from_document(cls, doc: WriteKeyDocument) -> WriteKey:
         return cls(
-            id=_global("WriteKey", doc.id),
+            id=global_id("WriteKey", doc.id),
             website=doc.website,
             key=doc.key,
             created_at=doc.created_at,
@@ -210,8 +219,7 @@ class AuthMutation:
 
     @strawberry.mutation(description="Revoke an API key: it stops working at once.")
     async def revoke_api_key(self, info: Info, id: strawberry.ID) -> ApiKey:
-        _, ident = parse_global_id("id", id, "ApiKey")
-        key = await service.revoke_api_key(ident, info.context.principal)
+        key = await service.revoke_api_key(key_id(id, "ApiKey"), info.context.principal)
         if key is None:
             raise _not_found("id", id)
         return ApiKey.from_document(key)
@@ -223,8 +231,7 @@ class AuthMutation:
 
     @strawberry.mutation(description="Revoke a write key: the website's events are refused.")
     async def revoke_write_key(self, info: Info, id: strawberry.ID) -> WriteKey:
-        _, ident = parse_global_id("id", id, "WriteKey")
-        key = await service.revoke_write_key(ident, info.context.principal)
+        key = await service.revoke_write_key(key_id(id, "WriteKey"), info.context.principal)
         if key is None:
             raise _not_found("id", id)
         return WriteKey.from_document(key)

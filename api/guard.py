@@ -25,9 +25,27 @@ PRINCIPAL = "principal"
 RETRY_AFTER_SECONDS = 5
 
 
-def graphql_error(status: int, code: str, message: str, **headers: str) -> JSONResponse:
-    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+def graphql_error(
+    status: int,
+    code: str,
+    message: str,
+    extensions: dict[str, Any] | None = None,
+    /,
+    **headers: str,
+) -> JSONResponse:
+    body = {"errors": [{"message": message, "extensions": {"code": code, **(extensions or {})}}]}
     return JSONResponse(body, status, headers=headers or None)
+
+
+def rate_limited(error: ratelimit.RateLimitedError) -> JSONResponse:
+    """The answer to every rate limit, before or during execution (schema/errors.py)."""
+    return graphql_error(
+        429,
+        "RATE_LIMITED",
+        str(error),
+        {"retryAfter": error.retry_after},
+        **{"Retry-After": str(error.retry_after)},
+    )
 
 
 def unavailable() -> JSONResponse:
@@ -56,14 +74,10 @@ async def admit(request: Request, settings: Settings) -> Principal | Response:
         return graphql_error(401, "UNAUTHENTICATED", str(error), **{"WWW-Authenticate": "Bearer"})
     scope, who, limit = rate_scope(principal, request, settings)
     if limit:
-        decision = await ratelimit.hit(scope, who, limit)
-        if not decision.allowed:
-            return graphql_error(
-                429,
-                "RATE_LIMITED",
-                f"more than {limit} requests a minute; retry in {decision.retry_after} s",
-                **{"Retry-After": str(decision.retry_after)},
-            )
+        try:
+            await ratelimit.charge(scope, who, limit)
+        except ratelimit.RateLimitedError as error:
+            return rate_limited(error)
     return principal
 
 

@@ -41,6 +41,34 @@ class Decision:
     limit: int
     remaining: int
     retry_after: int  # seconds until the window ends
+    counter: str  # the window's document, to give a hit back
+
+
+class RateLimitedError(Exception):
+    """A caller went over a limit. Every way out of the app answers it alike:
+    HTTP 429, ``Retry-After`` and the code ``RATE_LIMITED`` with ``retryAfter``."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+async def charge(scope: str, who: str, limit: int, what: str = "requests") -> Decision:
+    """``hit``, raising RateLimitedError when over the limit."""
+    decision = await hit(scope, who, limit)
+    if not decision.allowed:
+        raise RateLimitedError(
+            f"more than {limit} {what} a minute; retry in {decision.retry_after} s",
+            decision.retry_after,
+        )
+    return decision
+
+
+async def give_back(decision: Decision) -> None:
+    """Uncount a hit: what turned out not to count (a sign-in that succeeded)
+    leaves the window as it was."""
+    collection = RateCounter.get_pymongo_collection()
+    await collection.update_one({"_id": decision.counter}, {"$inc": {"hits": -1}})
 
 
 async def hit(scope: str, who: str, limit: int, cost: int = 1) -> Decision:
@@ -50,7 +78,8 @@ async def hit(scope: str, who: str, limit: int, cost: int = 1) -> Decision:
     retry_after = max(1, math.ceil(start + WINDOW_SECONDS - moment))
     expires = datetime.fromtimestamp(start + WINDOW_SECONDS, UTC)
     collection = RateCounter.get_pymongo_collection()
-    query = {"_id": f"{scope}:{who}:{start}"}
+    counter = f"{scope}:{who}:{start}"
+    query = {"_id": counter}
     update: dict[str, Any] = {"$inc": {"hits": cost}, "$setOnInsert": {"expiresAt": expires}}
     try:
         found = await _increment(collection, query, update)
@@ -68,6 +97,7 @@ async def hit(scope: str, who: str, limit: int, cost: int = 1) -> Decision:
         limit=limit,
         remaining=max(0, limit - count),
         retry_after=retry_after,
+        counter=counter,
     )
 
 

@@ -91,9 +91,14 @@ class Settings(BaseSettings):
     rate_limit_per_ip: int = Field(default=300, ge=0)
     rate_limit_per_key: int = Field(default=1200, ge=0)
     rate_limit_per_write_key: int = Field(default=6000, ge=0)
-    # Sign-in attempts per email per minute: slows password guessing on one
-    # account from many addresses.
+    # Failed sign-ins a minute from one client address on one account, and
+    # from one address on any accounts (docs/security.md). Never per account
+    # alone: that would let anyone lock a staff member out.
     rate_limit_sign_in: int = Field(default=10, ge=0)
+    rate_limit_sign_in_per_ip: int = Field(default=30, ge=0)
+    # The least time a failed sign-in takes to answer: slows a guesser, and
+    # unknown email, wrong password and disabled account all take as long.
+    sign_in_failure_ms: int = Field(default=1000, ge=0, le=10_000)
     # Client addresses come from X-Forwarded-For only behind a trusted proxy
     # (API Gateway, CloudFront); otherwise anyone could pick their own.
     trust_forwarded_for: bool = False

@@ -12,6 +12,7 @@ from strawberry.extensions import SchemaExtension
 
 from api.errors import InputError
 from api.guard import RETRY_AFTER_SECONDS
+from api.ratelimit import RateLimitedError
 
 log = logging.getLogger("api.graphql")
 
@@ -34,12 +35,16 @@ def _classify(error: GraphQLError) -> GraphQLError:
     if error.extensions and "code" in error.extensions:
         return error
     original = error.original_error
+    extensions = dict(error.extensions or {})
     # Coercion, parse and validation errors have no original error of ours:
     # the client sent a document or variables that do not fit the schema.
     if original is None or isinstance(original, GraphQLError):
         code, message = Code.BAD_USER_INPUT, error.message
     elif isinstance(original, InputError):
         code, message = Code.BAD_USER_INPUT, str(original)
+    elif isinstance(original, RateLimitedError):
+        code, message = Code.RATE_LIMITED, str(original)
+        extensions["retryAfter"] = original.retry_after
     elif isinstance(original, _UNAVAILABLE):
         log.warning("database unavailable: %s", original)
         code, message = Code.SERVICE_UNAVAILABLE, "the database is unavailable, retry shortly"
@@ -53,7 +58,7 @@ def _classify(error: GraphQLError) -> GraphQLError:
         positions=error.positions,
         path=error.path,
         original_error=None,
-        extensions={**(error.extensions or {}), "code": code.value},
+        extensions={**extensions, "code": code.value},
     )
 
 
@@ -63,22 +68,32 @@ class ErrorCodes(SchemaExtension):
         result = self.execution_context.result
         if result is not None and result.errors:
             result.errors = [_classify(error) for error in result.errors]
-            if any(_code(error) == Code.SERVICE_UNAVAILABLE for error in result.errors):
-                _ask_to_retry(self.execution_context.context, whole=result.data is None)
+            _ask_to_retry(self.execution_context.context, result.errors, result.data is None)
 
 
 def _code(error: GraphQLError) -> str | None:
     return (error.extensions or {}).get("code")
 
 
-def _ask_to_retry(context: object, whole: bool) -> None:
-    """The same answer as an outage caught before execution (api/guard.py):
-    Retry-After, and 503 when nothing could be answered. With partial data the
-    status stays 200, as GraphQL over HTTP has it, but clients still learn when
-    to retry."""
+# The errors a client should retry after a while, and the status their answer
+# takes when nothing else could be answered.
+_RETRY_STATUS = {Code.SERVICE_UNAVAILABLE: 503, Code.RATE_LIMITED: 429}
+
+
+def _ask_to_retry(context: object, errors: list[GraphQLError], whole: bool) -> None:
+    """The same answer as an outage or a rate limit met before execution
+    (api/guard.py): Retry-After, and 503 or 429 when nothing could be answered.
+    With partial data the status stays 200, as GraphQL over HTTP has it, but
+    clients still learn when to retry."""
     response = getattr(context, "response", None)
-    if response is None:  # executed without HTTP (schema.execute in a script)
+    retrying = [error for error in errors if _code(error) in _RETRY_STATUS]
+    if response is None or not retrying:  # without HTTP (schema.execute in a script)
         return
-    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    wait = max(
+        (error.extensions or {}).get("retryAfter", RETRY_AFTER_SECONDS) for error in retrying
+    )
+    response.headers["Retry-After"] = str(wait)
     if whole:
-        response.status_code = 503
+        # An outage outranks a rate limit: waiting out the limit would not help.
+        codes = {_code(error) for error in retrying}
+        response.status_code = 503 if Code.SERVICE_UNAVAILABLE in codes else 429

@@ -16,8 +16,6 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from beanie import PydanticObjectId
-from bson import ObjectId
 from pymongo.errors import PyMongoError
 
 from api.auth import service
@@ -26,8 +24,12 @@ from api.db import init_documents, make_client
 from api.errors import InputError
 from api.pagination import MAX_PAGE_SIZE, Window
 from api.settings import Settings, Stage
+from schema.auth.types import global_id, key_id
 
 DEMO_ADMIN = "admin@tracking.test"
+# Ids are printed as the API shows them (ApiKey.id, WriteKey.id); the audit
+# log's database ids are taken too.
+ID_HELP = "the id from create or list (or the audit log's)"
 
 
 def _actor() -> str:
@@ -41,12 +43,6 @@ def _password(args: argparse.Namespace) -> str:
     if getpass.getpass("Again: ") != first:
         raise InputError("password", "the two entries differ")
     return first
-
-
-def _object_id(value: str) -> PydanticObjectId:
-    if not ObjectId.is_valid(value):
-        raise InputError("id", f"{value!r} is not an id")
-    return PydanticObjectId(value)
 
 
 async def _with_db(settings: Settings, work: Callable[[], Awaitable[None]]) -> int:
@@ -107,32 +103,34 @@ async def _demo_admin(settings: Settings) -> None:
 async def keys(args: argparse.Namespace, settings: Settings) -> None:
     if args.action == "create":
         key, secret = await service.create_api_key(args.name, Role(args.role), _actor())
-        print(f"API key {key.id} ({key.role.value}); its secret, shown once:\n{secret}")
+        ident = global_id("ApiKey", key.id)
+        print(f"API key {ident} ({key.role.value}); its secret, shown once:\n{secret}")
     elif args.action == "revoke":
-        revoked = await service.revoke_api_key(_object_id(args.id), _actor())
+        revoked = await service.revoke_api_key(key_id(args.id, "ApiKey"), _actor())
         if revoked is None:
             raise InputError("id", f"no API key {args.id}")
-        print(f"revoked {revoked.id} ({revoked.name})")
+        print(f"revoked {global_id('ApiKey', revoked.id)} ({revoked.name})")
     else:
         for key in (await service.api_keys(_all())).items:
             state = f"revoked {_date(key.revoked_at)}" if key.revoked_at else "active"
-            print(f"{key.id}\t{key.prefix}…\t{key.role.value}\t{key.name}\t{state}\t"
+            ident = global_id("ApiKey", key.id)
+            print(f"{ident}\t{key.prefix}…\t{key.role.value}\t{key.name}\t{state}\t"
                   f"last used {_date(key.last_used_at)}")  # fmt: skip
 
 
 async def write_keys(args: argparse.Namespace, settings: Settings) -> None:
     if args.action == "create":
         key = await service.create_write_key(args.website, _actor())
-        print(f"write key for {key.website}: {key.key}")
+        print(f"write key {global_id('WriteKey', key.id)} for {key.website}: {key.key}")
     elif args.action == "revoke":
-        revoked = await service.revoke_write_key(_object_id(args.id), _actor())
+        revoked = await service.revoke_write_key(key_id(args.id, "WriteKey"), _actor())
         if revoked is None:
             raise InputError("id", f"no write key {args.id}")
-        print(f"revoked {revoked.id} ({revoked.website})")
+        print(f"revoked {global_id('WriteKey', revoked.id)} ({revoked.website})")
     else:
         for key in (await service.write_keys(_all())).items:
             state = f"revoked {_date(key.revoked_at)}" if key.revoked_at else "active"
-            print(f"{key.id}\t{key.key}\t{key.website}\t{state}")
+            print(f"{global_id('WriteKey', key.id)}\t{key.key}\t{key.website}\t{state}")
 
 
 def _all() -> Window:
@@ -175,13 +173,13 @@ def add_commands(commands: Any) -> None:
     key_create = keys_actions.add_parser("create", help="prints the secret once")
     key_create.add_argument("--name", required=True)
     key_create.add_argument("--role", choices=roles, default=Role.VIEWER.value)
-    keys_actions.add_parser("revoke").add_argument("id")
+    keys_actions.add_parser("revoke").add_argument("id", help=ID_HELP)
     keys_actions.add_parser("list")
     keys_cmd.set_defaults(func=run(keys))
 
     write_cmd = commands.add_parser("write-keys", help="websites' keys for sending events")
     write_actions = write_cmd.add_subparsers(dest="action", required=True)
     write_actions.add_parser("create").add_argument("--website", required=True)
-    write_actions.add_parser("revoke").add_argument("id")
+    write_actions.add_parser("revoke").add_argument("id", help=ID_HELP)
     write_actions.add_parser("list")
     write_cmd.set_defaults(func=run(write_keys))

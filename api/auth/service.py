@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -10,6 +12,7 @@ from typing import TypeVar
 from beanie import PydanticObjectId
 from pydantic import ValidationError
 
+from api import ratelimit
 from api.auth import audit
 from api.auth.documents import ApiKey, StaffSession, StaffUser, WriteKey
 from api.auth.roles import Kind, Principal, Role, staff, website
@@ -119,9 +122,59 @@ class SignedIn:
     user: StaffUser
 
 
-async def sign_in(email: str, password: str, lifetime: timedelta) -> SignedIn | None:
+@dataclass(frozen=True)
+class SignInLimits:
+    """Failed sign-ins allowed a minute (0: no limit) and the least time a
+    failure takes. Counted per client address, never per account alone: a
+    limit on the account would let anyone lock its owner out."""
+
+    per_client_account: int = 0  # from one address on one account
+    per_client: int = 0  # from one address on any accounts
+    failure_seconds: float = 0.0
+
+
+async def sign_in(
+    email: str,
+    password: str,
+    lifetime: timedelta,
+    client: str = "",
+    limits: SignInLimits = SignInLimits(),
+) -> SignedIn | None:
     """A new session, or None when the email or password is wrong (the caller
-    must not tell which)."""
+    must not tell which). RateLimitedError when ``client`` failed too often."""
+    started = time.monotonic()
+    # Every attempt takes a place in its windows before the password is
+    # checked, so concurrent guesses cannot slip past the limit (where $inc is
+    # atomic: MongoDB, not FerretDB); a success gives its places back, so only
+    # failures count.
+    charged = await _charge_attempt(client, normalise_email(email), limits)
+    signed_in = await _check_and_open(email, password, lifetime)
+    if signed_in is None:
+        # Slows a guesser, and every kind of failure takes as long.
+        await asyncio.sleep(max(0.0, started + limits.failure_seconds - time.monotonic()))
+        return None
+    for decision in charged:
+        await ratelimit.give_back(decision)
+    return signed_in
+
+
+async def _charge_attempt(
+    client: str, account: str, limits: SignInLimits
+) -> list[ratelimit.Decision]:
+    # Digests: the counters' ids must not keep what was typed as an email,
+    # which is sometimes a password.
+    counters = [
+        ("signin", digest(f"{client} {account}"), limits.per_client_account),
+        ("signin-client", digest(client), limits.per_client),
+    ]
+    charged = []
+    for scope, who, limit in counters:
+        if limit:
+            charged.append(await ratelimit.charge(scope, who, limit, "failed sign-ins"))
+    return charged
+
+
+async def _check_and_open(email: str, password: str, lifetime: timedelta) -> SignedIn | None:
     user = await user_by_email(email)
     if not check_password(user.password_hash if user else None, password):
         return None

@@ -27,9 +27,14 @@ MAX_BODY_BYTES = 5 * 1024 * 1024
 
 
 def _error(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None
+    status: int,
+    code: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+    extra: dict[str, object] | None = None,
 ) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status, headers=headers)
+    body = {"error": {"code": code, "message": message, **(extra or {})}}
+    return JSONResponse(body, status, headers=headers)
 
 
 def _cors(request: Request) -> dict[str, str]:
@@ -82,11 +87,14 @@ async def _refusal(request: Request, body_key: object, cors: dict[str, str]) -> 
         return _error(403, "FORBIDDEN", "this credential cannot send events", cors)
     scope, who, limit = rate_scope(principal, request, settings)
     if limit:
-        decision = await ratelimit.hit(scope, who, limit)
-        if not decision.allowed:
-            headers = {**cors, "Retry-After": str(decision.retry_after)}
-            message = f"more than {limit} requests a minute; retry in {decision.retry_after} s"
-            return _error(429, "RATE_LIMITED", message, headers)
+        try:
+            await ratelimit.charge(scope, who, limit)
+        except ratelimit.RateLimitedError as error:
+            # As GraphQL answers it (api/guard.py), in this endpoint's error shape.
+            headers = {**cors, "Retry-After": str(error.retry_after)}
+            return _error(
+                429, "RATE_LIMITED", str(error), headers, {"retryAfter": error.retry_after}
+            )
     return None
 
 

@@ -6,16 +6,17 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 import strawberry
+from beanie import PydanticObjectId
+from bson import ObjectId
 from graphql import GraphQLError
 from strawberry import relay
 from strawberry.scalars import JSON
 
-from api import ratelimit
 from api.auth import audit, service
 from api.auth.documents import ApiKey as ApiKeyDocument
 from api.auth.documents import AuditEntry as AuditEntryDocument
 from api.auth.documents import WriteKey as WriteKeyDocument
-from api.auth.http import SESSION_COOKIE, clear_session_cookie, set_session_cookie
+from api.auth.http import SESSION_COOKIE, clear_session_cookie, client_ip, set_session_cookie
 from api.auth.roles import Kind, Principal, Role, staff
 from schema.connections import Connection, to_connection, window
 from schema.context import Info
@@ -50,8 +51,15 @@ class SignInPayload:
     expires_at: datetime
 
 
-def _global(type_name: str, ident: Any) -> strawberry.ID:
+def global_id(type_name: str, ident: Any) -> strawberry.ID:
     return strawberry.ID(relay.to_base64(type_name, str(ident)))
+
+
+def key_id(value: str, type_name: str) -> PydanticObjectId:
+    """A key's global id, or its database id as the audit log shows it."""
+    if ObjectId.is_valid(value):
+        return PydanticObjectId(value)
+    return parse_global_id("id", value, type_name)[1]
 
 
 @strawberry.type(description="A key for programmatic read access; the secret is shown once.")
@@ -68,7 +76,7 @@ class ApiKey:
     @classmethod
     def from_document(cls, doc: ApiKeyDocument) -> ApiKey:
         return cls(
-            id=_global("ApiKey", doc.id),
+            id=global_id("ApiKey", doc.id),
             name=doc.name,
             role=doc.role,
             prefix=doc.prefix,
@@ -103,7 +111,7 @@ class WriteKey:
     @classmethod
     def from_document(cls, doc: WriteKeyDocument) -> WriteKey:
         return cls(
-            id=_global("WriteKey", doc.id),
+            id=global_id("WriteKey", doc.id),
             website=doc.website,
             key=doc.key,
             created_at=doc.created_at,
@@ -174,19 +182,15 @@ class AuthMutation:
         description="Sign in with email and password; sets an HttpOnly session cookie."
     )
     async def sign_in(self, info: Info, email: str, password: str) -> SignInPayload:
-        settings = info.context.settings
-        if settings.rate_limit_sign_in:
-            decision = await ratelimit.hit(
-                "signin", service.normalise_email(email), settings.rate_limit_sign_in
-            )
-            if not decision.allowed:
-                raise _coded(
-                    f"too many sign-in attempts; retry in {decision.retry_after} s",
-                    "RATE_LIMITED",
-                    retryAfter=decision.retry_after,
-                )
+        settings, request = info.context.settings, info.context.request
+        limits = service.SignInLimits(
+            per_client_account=settings.rate_limit_sign_in,
+            per_client=settings.rate_limit_sign_in_per_ip,
+            failure_seconds=settings.sign_in_failure_ms / 1000,
+        )
+        client = client_ip(request, settings) if request is not None else ""
         lifetime = timedelta(hours=settings.session_hours)
-        signed_in = await service.sign_in(email, password, lifetime)
+        signed_in = await service.sign_in(email, password, lifetime, client, limits)
         if signed_in is None:
             raise _coded("wrong email or password", "UNAUTHENTICATED")
         if info.context.response is not None:
@@ -215,8 +219,7 @@ class AuthMutation:
 
     @strawberry.mutation(description="Revoke an API key: it stops working at once.")
     async def revoke_api_key(self, info: Info, id: strawberry.ID) -> ApiKey:
-        _, ident = parse_global_id("id", id, "ApiKey")
-        key = await service.revoke_api_key(ident, info.context.principal)
+        key = await service.revoke_api_key(key_id(id, "ApiKey"), info.context.principal)
         if key is None:
             raise _not_found("id", id)
         return ApiKey.from_document(key)
@@ -228,8 +231,7 @@ class AuthMutation:
 
     @strawberry.mutation(description="Revoke a write key: the website's events are refused.")
     async def revoke_write_key(self, info: Info, id: strawberry.ID) -> WriteKey:
-        _, ident = parse_global_id("id", id, "WriteKey")
-        key = await service.revoke_write_key(ident, info.context.principal)
+        key = await service.revoke_write_key(key_id(id, "WriteKey"), info.context.principal)
         if key is None:
             raise _not_found("id", id)
         return WriteKey.from_document(key)

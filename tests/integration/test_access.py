@@ -210,16 +210,27 @@ async def test_anonymous_callers_are_limited_per_address(settings: Settings, db:
         assert await status("198.51.100.2") == 200
 
 
-async def test_sign_in_attempts_are_limited_per_email(settings: Settings, db: Db) -> None:
-    limited = settings.model_copy(update={"rate_limit_sign_in": 2})
+async def test_sign_in_failures_are_limited_per_address_and_account(
+    settings: Settings, db: Db
+) -> None:
+    """More in tests/integration/test_signin_throttle.py, from two addresses."""
+    limited = settings.model_copy(update={"rate_limit_sign_in": 2, "sign_in_failure_ms": 0})
     await create_user(EMAIL, PASSWORD, Role.VIEWER, "test")
     async with serve(create_app(limited)) as url, httpx.AsyncClient(base_url=url) as http:
-        results = [
-            codes(await post(http, SIGN_IN, email=EMAIL, password="guess")) for _ in range(3)
+        answers = [
+            await http.post(
+                "/graphql", json={"query": SIGN_IN, "variables": {"email": EMAIL, "password": p}}
+            )
+            for p in ("guess", "guess", "guess", PASSWORD)
         ]
-        assert results == [["UNAUTHENTICATED"], ["UNAUTHENTICATED"], ["RATE_LIMITED"]]
-        # Even the right password waits: the limit is on the account, not the guess.
-        assert codes(await post(http, SIGN_IN, email=EMAIL, password=PASSWORD)) == ["RATE_LIMITED"]
+    assert [(a.status_code, codes(a.json())) for a in answers] == [
+        (200, ["UNAUTHENTICATED"]),
+        (200, ["UNAUTHENTICATED"]),
+        (429, ["RATE_LIMITED"]),
+        # From the address that failed, even the right password waits.
+        (429, ["RATE_LIMITED"]),
+    ]
+    assert 1 <= int(answers[-1].headers["retry-after"]) <= 60
 
 
 async def test_production_turns_off_introspection_and_graphiql(settings: Settings, db: Db) -> None:

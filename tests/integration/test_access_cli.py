@@ -4,6 +4,7 @@ test's database, and what they make checked against the served app."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import os
 import re
 import subprocess
@@ -134,17 +135,17 @@ async def test_keys_and_write_keys_create_list_and_revoke(api, settings, db):
         cli(settings, "write-keys", "create", "--website", "Shop Süd"),
     )
     header, secret = ok(key_made).splitlines()
-    found = re.fullmatch(r"API key ([0-9a-f]{24}) \(analyst\); its secret, shown once:", header)
+    found = re.fullmatch(r"API key (\S+) \(analyst\); its secret, shown once:", header)
     assert found is not None, header
-    key_id = found.group(1)
+    key_id = database_id(found.group(1), "ApiKey")
     assert secret.startswith("ctk_") and len(secret) > 40
     stored = await ApiKey.get(PydanticObjectId(key_id))
     assert stored is not None and stored.name == "ci reader"
     assert stored.created_by.startswith("cli:")
     assert secret not in str(stored.model_dump())  # only its digest is kept
-    written = re.fullmatch(r"write key for Shop Süd: (ctw_\S+)\n", ok(write_made))
+    written = re.fullmatch(r"write key (\S+) for Shop Süd: (ctw_\S+)\n", ok(write_made))
     assert written is not None, write_made.stdout
-    write_key = written.group(1)
+    write_id, write_key = written.groups()
     website = await WriteKey.find_one({"key": write_key})
     assert website is not None and website.website == "Shop Süd"
 
@@ -160,12 +161,13 @@ async def test_keys_and_write_keys_create_list_and_revoke(api, settings, db):
         events = await reader.post("/graphql", json={"query": "{ events { totalCount } }"})
         assert events.json()["data"] == {"events": {"totalCount": 1}}
 
+        # Revoked by the id printed, and by the database id the audit log shows.
         key_revoked, write_revoked = await asyncio.gather(
-            cli(settings, "keys", "revoke", key_id),
+            cli(settings, "keys", "revoke", found.group(1)),
             cli(settings, "write-keys", "revoke", str(website.id)),
         )
-        assert ok(key_revoked) == f"revoked {key_id} (ci reader)\n"
-        assert ok(write_revoked) == f"revoked {website.id} (Shop Süd)\n"
+        assert ok(key_revoked) == f"revoked {found.group(1)} (ci reader)\n"
+        assert ok(write_revoked) == f"revoked {write_id} (Shop Süd)\n"
         after = await reader.post("/graphql", json={"query": ME})
         assert after.status_code == 401
         assert after.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
@@ -178,11 +180,66 @@ async def test_keys_and_write_keys_create_list_and_revoke(api, settings, db):
     assert await db["events"].count_documents({}) == 1
 
     listed = ok(await cli(settings, "keys", "list")).splitlines()
-    row = next(line for line in listed if line.startswith(key_id)).split("\t")
+    row = next(line for line in listed if line.startswith(found.group(1))).split("\t")
     assert row[1:4] == [f"{secret[:10]}…", "analyst", "ci reader"]
     assert row[4].startswith("revoked ")
     # It was used, which is recorded to the minute.
     assert row[5] != "last used -"
+
+
+def database_id(printed: str, type_name: str) -> str:
+    """The database id inside a global id, which must be of ``type_name``."""
+    kind, _, ident = base64.b64decode(printed).decode().partition(":")
+    assert kind == type_name and re.fullmatch(r"[0-9a-f]{24}", ident), printed
+    return ident
+
+
+def first_word_after(prefix: str, text: str) -> str:
+    assert text.startswith(prefix), text
+    return text.removeprefix(prefix).split()[0]
+
+
+REVOKE = """mutation($key: ID!, $website: ID!) {
+  revokeApiKey(id: $key) { id name revokedAt }
+  revokeWriteKey(id: $website) { id website revokedAt }
+}"""
+
+
+async def test_printed_ids_are_the_ids_the_api_takes(api, settings):
+    """What create and list print is ApiKey.id / WriteKey.id: the argument of
+    revokeApiKey and revokeWriteKey."""
+    key_made, write_made = await asyncio.gather(
+        cli(settings, "keys", "create", "--name", "nightly export"),
+        cli(settings, "write-keys", "create", "--website", "Blog"),
+    )
+    key_id = first_word_after("API key ", ok(key_made))
+    write_id = first_word_after("write key ", ok(write_made))
+    listed_keys, listed_writes = await asyncio.gather(
+        cli(settings, "keys", "list"), cli(settings, "write-keys", "list")
+    )
+    shown = await api.data("{ apiKeys { nodes { id name } } writeKeys { nodes { id website } } }")
+    api_ids = {node["name"]: node["id"] for node in shown["apiKeys"]["nodes"]}
+    write_ids = {node["website"]: node["id"] for node in shown["writeKeys"]["nodes"]}
+    assert api_ids["nightly export"] == key_id
+    assert write_ids["Blog"] == write_id
+    assert {line.split("\t")[0] for line in ok(listed_keys).splitlines()} == set(api_ids.values())
+    assert [line.split("\t")[0] for line in ok(listed_writes).splitlines()] == [write_id]
+
+    revoked = await api.data(REVOKE, key=key_id, website=write_id)
+    assert revoked["revokeApiKey"]["id"] == key_id
+    assert revoked["revokeApiKey"]["revokedAt"] is not None
+    assert revoked["revokeWriteKey"]["id"] == write_id
+    assert revoked["revokeWriteKey"]["revokedAt"] is not None
+    # The database id (the audit log's target) is taken too; the wrong type is not.
+    again = await api.data(
+        REVOKE, key=database_id(key_id, "ApiKey"), website=database_id(write_id, "WriteKey")
+    )
+    assert again["revokeApiKey"]["id"] == key_id
+    assert again["revokeWriteKey"]["id"] == write_id
+    wrong = await api.graphql(REVOKE, key=write_id, website=write_id)
+    assert [error["extensions"]["code"] for error in wrong["errors"]] == ["BAD_USER_INPUT"]
+    mixed = refused(await cli(settings, "keys", "revoke", write_id))
+    assert mixed == "error: id: is a WriteKey id, expected a ApiKey id"
 
 
 async def sign_in_over_http(api, email: str, password: str) -> dict[str, Any]:

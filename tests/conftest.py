@@ -3,6 +3,7 @@ and the real app behind a real HTTP server."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -11,7 +12,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import pytest
@@ -27,7 +28,7 @@ from pymongo.monitoring import (
 from api.app import create_app
 from api.auth.documents import ApiKey, StaffSession, WriteKey
 from api.auth.roles import Role
-from api.auth.service import create_api_key
+from api.auth.service import create_api_key, create_write_key
 from api.db import init_documents, make_client
 from api.ratelimit import RateCounter
 from api.settings import Settings
@@ -110,6 +111,14 @@ class Api:
     http: httpx.AsyncClient
     commands: CommandCounter
     admin_key: str = ""
+    # Made on first use by website_key(): the write key of a website sending here.
+    write_key: str = ""
+
+    async def website_key(self) -> str:
+        """The write key of one website, the same for the whole test."""
+        if not self.write_key:
+            self.write_key = (await create_write_key("tests.example", "test")).key
+        return self.write_key
 
     async def key_for(self, role: Role) -> str:
         _, secret = await create_api_key(f"test {role.value}", role, "test")
@@ -164,3 +173,63 @@ async def api(settings: Settings, db: AsyncDatabase[dict[str, Any]]) -> AsyncIte
     ):
         counter.reset()
         yield Api(url=url, http=http, commands=counter, admin_key=admin_key)
+
+
+# How a website sends its write key to POST /v1/track: as the snippet does, in
+# the JSON body, or as a bearer token (servers, and bodies that are not JSON).
+Way = Literal["body", "bearer"]
+WAYS: tuple[Way, ...] = ("body", "bearer")
+
+
+@dataclass
+class Website:
+    """A tracked website of the served app: only its write key, never an admin's."""
+
+    key: str
+    http: httpx.AsyncClient  # sends the write key as bearer
+    anonymous: httpx.AsyncClient  # sends no credential at all
+
+    async def track(
+        self, body: dict[str, Any], way: Way = "bearer", content_type: str = "application/json"
+    ) -> httpx.Response:
+        """POST /v1/track with ``body`` as JSON and the write key sent ``way``."""
+        if way == "body":
+            content = json.dumps({**body, "writeKey": self.key}).encode()
+            client = self.anonymous
+        else:
+            content = json.dumps(body).encode()
+            client = self.http
+        return await client.post(
+            "/v1/track", content=content, headers={"Content-Type": content_type}
+        )
+
+    async def send(self, content: bytes, headers: dict[str, str] | None = None) -> httpx.Response:
+        """A raw body, JSON or not, to POST /v1/track; the key goes as bearer."""
+        return await self.http.post("/v1/track", content=content, headers=headers)
+
+    async def graphql(self, query: str, **variables: Any) -> dict[str, Any]:
+        """A GraphQL operation as the website: ``trackEvents`` and ``identifyCustomer``."""
+        response = await self.http.post("/graphql", json={"query": query, "variables": variables})
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def data(self, query: str, **variables: Any) -> dict[str, Any]:
+        """The data of an operation that must succeed."""
+        body = await self.graphql(query, **variables)
+        assert "errors" not in body, body["errors"]
+        data: dict[str, Any] = body["data"]
+        return data
+
+
+@pytest.fixture
+async def website(api: Api) -> AsyncIterator[Website]:
+    """The website of ``api.website_key()``, with clients that carry no admin key."""
+    key = await api.website_key()
+    async with (
+        httpx.AsyncClient(
+            base_url=api.url, timeout=30, headers={"Authorization": f"Bearer {key}"}
+        ) as http,
+        httpx.AsyncClient(base_url=api.url, timeout=30) as anonymous,
+    ):
+        yield Website(key=key, http=http, anonymous=anonymous)

@@ -1,6 +1,6 @@
 """What the fuzz tests share: byte-level snapshots of the test database and
 their difference, the checks every error must pass, and the one place where
-requests to ``POST /v1/track`` get their credentials."""
+requests to ``POST /v1/track`` get their credentials: a website's write key."""
 
 from __future__ import annotations
 
@@ -258,21 +258,17 @@ def _without_seq(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 async def ingest_credentials(api: Api) -> dict[str, str]:
-    """Headers that let a request to ``POST /v1/track`` in, beyond those of ``api.http``.
-
-    ``api.http`` sends the admin API key, which may send events, so nothing is
-    added. To send as a website, make a write key once
-    (``api.auth.service.create_write_key``, kept on ``api``) and return
-    ``{"Authorization": f"Bearer {key}"}``: a bearer header fits every body,
-    JSON or not, where a ``writeKey`` field only fits in a JSON object.
-    """
-    return {}
+    """The headers that send a request to ``POST /v1/track`` as a website: its
+    write key as bearer, in place of ``api.http``'s admin key. A bearer header
+    fits every body, JSON or not, where a ``writeKey`` field only fits in a JSON
+    object."""
+    return {"Authorization": f"Bearer {await api.website_key()}"}
 
 
 async def post_track(
     api: Api, content: bytes, headers: Mapping[str, str] | None = None
 ) -> httpx.Response:
-    """Send a raw body to ``POST /v1/track`` through ``api.http``."""
+    """Send a raw body to ``POST /v1/track`` as a website."""
     credentials = await ingest_credentials(api)
     return await api.http.post(
         "/v1/track", content=content, headers={**(headers or {}), **credentials}

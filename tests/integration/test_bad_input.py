@@ -9,6 +9,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 
 from api.auth.service import create_write_key
@@ -16,6 +17,7 @@ from api.errors import InputError
 from api.ingestion.bulk import run_import
 from api.ingestion.models import parse_identity
 from api.ingestion.service import identify
+from tests.conftest import WAYS
 from tests.fuzz_support import diff, snapshot
 from tests.ingest_helpers import NOW, event
 
@@ -23,11 +25,11 @@ TRACK = """mutation($events: [TrackEventInput!]!) {
   trackEvents(events: $events) { accepted results { status reason } } }"""
 
 
-async def post_graphql(api: Any, body: dict[str, Any] | bytes) -> Any:
+async def post_graphql(http: httpx.AsyncClient, body: dict[str, Any] | bytes) -> Any:
     """A body as the client wrote it: ``ensure_ascii`` writes a lone surrogate
     as its JSON escape, as a browser may."""
     content = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=True).encode()
-    return await api.http.post(
+    return await http.post(
         "/graphql", content=content, headers={"Content-Type": "application/json"}
     )
 
@@ -50,7 +52,7 @@ def codes(answer: dict[str, Any]) -> list[tuple[str, str]]:
 async def test_a_document_that_does_not_parse_is_a_client_error(api, query, message):
     """Once answered without a code ("No GraphQL document available"): the
     tracing extension asked for the type of an operation there was not."""
-    answer = (await post_graphql(api, {"query": query})).json()
+    answer = (await post_graphql(api.http, {"query": query})).json()
     assert answer["data"] is None
     assert codes(answer) == [("BAD_USER_INPUT", message)]
 
@@ -68,29 +70,31 @@ async def test_a_document_that_does_not_parse_is_a_client_error(api, query, mess
     ids=["nested-too-deeply", "nan", "not-utf-8"],
 )
 async def test_a_body_that_is_not_json_is_refused(api, body):
-    response = await post_graphql(api, body)
+    response = await post_graphql(api.http, body)
     assert response.status_code == 400, response.text
 
 
-async def test_text_a_server_cannot_store_in_variables_is_refused(api, db):
+async def test_text_a_server_cannot_store_in_variables_is_refused(website, db):
     before = await snapshot(db)
     events = [{**event("v1", NOW), "type": "SEARCH", "metadata": {"q": ["ok", "a\ud800"]}}]
-    answer = (await post_graphql(api, {"query": TRACK, "variables": {"events": events}})).json()
+    answer = await post_graphql(website.http, {"query": TRACK, "variables": {"events": events}})
+    answer = answer.json()
     assert codes(answer) == [
         ("BAD_USER_INPUT", "$events[0].metadata.q[1]: is not valid Unicode (lone surrogate)")
     ]
     keyed = [{**event("v1", NOW), "type": "SEARCH", "metadata": {"a\x00": 1}}]
-    answer = (await post_graphql(api, {"query": TRACK, "variables": {"events": keyed}})).json()
+    answer = await post_graphql(website.http, {"query": TRACK, "variables": {"events": keyed}})
+    answer = answer.json()
     assert codes(answer) == [("BAD_USER_INPUT", "$events[0].metadata: a key contains NUL")]
     assert not diff(before, await snapshot(db)), "refused, yet written"
 
 
-async def test_a_number_no_server_can_store_rejects_its_event(api, db):
+async def test_a_number_no_server_can_store_rejects_its_event(website, db):
     before = await snapshot(db)
     query = f"""mutation {{ trackEvents(events: [{{eventId: "e", distinctId: "d", type: SEARCH,
         page: "/", timestamp: "{NOW.isoformat()}", metadata: {{x: 1e999}}}}])
         {{ accepted results {{ status reason }} }} }}"""
-    answer = (await post_graphql(api, {"query": query})).json()
+    answer = (await post_graphql(website.http, {"query": query})).json()
     assert answer["data"]["trackEvents"] == {
         "accepted": 0,
         "results": [{"status": "REJECTED", "reason": "metadata.x: not a finite number"}],
@@ -98,9 +102,10 @@ async def test_a_number_no_server_can_store_rejects_its_event(api, db):
     assert not diff(before, await snapshot(db)), "refused, yet written"
 
 
-async def test_identify_null_is_no_identify_call(api):
+@pytest.mark.parametrize("way", WAYS)
+async def test_identify_null_is_no_identify_call(website, way):
     body = {"identify": None, "events": [event("v1", NOW)]}
-    answer = (await api.http.post("/v1/track", json=body)).json()
+    answer = (await website.track(body, way)).json()
     assert "identify" not in answer and answer["accepted"] == 1
 
 

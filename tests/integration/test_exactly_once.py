@@ -147,3 +147,24 @@ async def test_concurrent_duplicate_deliveries_with_client_sessions(db, settings
     await clear(db)
     await track(batch, settings)
     assert await snapshot(db) == expected
+
+
+async def test_concurrent_duplicate_deliveries_over_http_as_a_website(db, settings, website):
+    """As the snippet retries: the same batch posted to /v1/track at once, with
+    the write key in the body and as bearer, is stored once, as one clean
+    delivery. With client session ids, as the snippet sends (docs/ingestion.md,
+    "Known limits")."""
+    batch = [
+        {**raw, "sessionId": raw.get("sessionId") or f"tab-{raw['distinctId']}"}
+        for raw in random_batch(random.Random(6), customers=3, size=60)
+    ]
+    answers = await asyncio.gather(
+        *(website.track({"events": batch}, way) for way in ("body", "bearer", "body", "bearer"))
+    )
+    assert [answer.status_code for answer in answers] == [200] * 4
+    assert sum(answer.json()["accepted"] for answer in answers) == 60
+    assert sum(answer.json()["duplicates"] for answer in answers) == 3 * 60
+    expected = await snapshot(db)
+    await clear(db)
+    await track(batch, settings)
+    assert await snapshot(db) == expected

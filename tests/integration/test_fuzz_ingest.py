@@ -7,8 +7,8 @@ field broken), exact copies and same-id variants of its own events, unicode
 edge cases, with or without an identify call; or a retry of an earlier
 request, byte for byte; or arbitrary JSON, bytes that are not JSON, huge
 strings, deep metadata, too many events. Requests go through
-tests/fuzz_support.py::post_track, the one place a website's write key would
-be added.
+tests/fuzz_support.py::post_track, which sends them as a website: with its
+write key, never an admin's.
 
 After every request:
 
@@ -468,6 +468,12 @@ REQUESTS = st.one_of(
 )
 
 
+@pytest.fixture(autouse=True)
+async def as_website(api):
+    """The website's write key, made before any snapshot: the fuzz sends with it."""
+    return await api.website_key()
+
+
 @pytest.fixture
 async def ledger(db) -> Ledger:
     return Ledger(stored=set(), baseline=await snapshot(db))
@@ -524,6 +530,19 @@ def check_stored(after: Snapshot, ledger: Ledger, written: Written) -> None:
             assert doc["timestamp"] == parsed.replace(microsecond=parsed.microsecond // 1000 * 1000)
 
 
+def body_key(content: bytes) -> bool:
+    """Whether the body brings a write key of its own (the server then ignores the bearer)."""
+    try:
+        payload = json.loads(content)
+    except (ValueError, RecursionError):
+        return False
+    return (
+        isinstance(payload, dict)
+        and isinstance(payload.get("writeKey"), str)
+        and bool(payload["writeKey"])
+    )
+
+
 async def check(db: Any, ledger: Ledger, request: Request, response: httpx.Response) -> None:
     shown = f"{request.content[:1500]!r}\n-> {response.status_code} {response.text[:1500]}"
     assert response.status_code < 500, shown
@@ -532,6 +551,9 @@ async def check(db: Any, ledger: Ledger, request: Request, response: httpx.Respo
     ledger.baseline = after
     event(f"status {response.status_code}")
 
+    if response.status_code in (401, 403):
+        # The website's key is good: only a writeKey the body sends in its place is refused.
+        assert response.status_code == 401 and body_key(request.content), shown
     if response.status_code >= 400:
         error = response.json()["error"]
         assert isinstance(error["message"], str) and error["message"], shown
@@ -621,6 +643,17 @@ async def test_track_never_fails_and_stores_exactly_the_accepted_events(
     event(request.kind)
     response = await post_track(api, request.content, request.headers)
     await check(db, ledger, request, response)
+
+
+async def test_the_fuzz_sends_as_a_website(api, db, as_website):
+    """post_track's requests are let in by the write key alone: revoked, it
+    gets 401, though api.http holds an admin key."""
+    body = one_event(distinctId="w1")
+    assert (await post_track(api, body)).status_code == 200
+    await db["write_keys"].update_one({"key": as_website}, {"$set": {"revokedAt": NOW}})
+    refused = await post_track(api, body)
+    assert refused.status_code == 401, refused.text
+    assert refused.json()["error"]["code"] == "UNAUTHENTICATED"
 
 
 # ---------------------------------------------------------------- found by the fuzz

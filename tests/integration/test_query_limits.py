@@ -11,7 +11,6 @@ import pytest
 from graphql import get_introspection_query
 
 from api.app import create_app
-from api.bodylimit import BodyLimit
 from api.settings import Settings
 from tests.api_process import serve
 from tests.conftest import Api
@@ -160,16 +159,17 @@ async def test_a_document_at_the_size_limit_runs(api: Api) -> None:
     assert data == {"customers": {"totalCount": 0}}
 
 
-# The body limit: the app is not wired to it yet, so these tests serve the real
-# app wrapped in BodyLimit on a server of their own, with api.http's credentials.
+# The body limit: the app's own, set low with GRAPHQL_MAX_BODY_BYTES on a server
+# of its own, with api.http's credentials.
 
 BODY_LIMIT = 16 * 1024
 
 
 @pytest.fixture
 async def limited(api: Api, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    low = settings.model_copy(update={"graphql_max_body_bytes": BODY_LIMIT})
     async with (
-        serve(BodyLimit(create_app(settings), BODY_LIMIT)) as url,
+        serve(create_app(low)) as url,
         httpx.AsyncClient(base_url=url, timeout=30, headers=api.http.headers) as http,
     ):
         yield http
@@ -236,3 +236,13 @@ async def test_a_streamed_body_is_counted(limited: httpx.AsyncClient) -> None:
     # Reading stops at the first chunk past the limit.
     assert BODY_LIMIT < extensions["actual"] <= BODY_LIMIT + 4096
     assert error["message"].startswith("request body of at least ")
+
+
+async def test_the_default_limit_is_a_mebibyte(api: Api) -> None:
+    response = await api.http.post(
+        "/graphql", content=padded(1024 * 1024 + 1), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+    extensions = response.json()["errors"][0]["extensions"]
+    assert (extensions["limit"], extensions["maximum"]) == ("bodySize", 1024 * 1024)
+    assert api.commands.total() == 0

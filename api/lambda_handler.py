@@ -14,7 +14,8 @@ Deployed, the MongoDB URI and the origin secret are not in the environment:
 ``MONGODB_URI_PARAMETER`` and ``ORIGIN_SECRET_PARAMETER`` name SSM SecureString
 parameters, read with decryption in one call at cold start. With an origin
 secret, only requests carrying it in ``X-Origin-Verify`` (which CloudFront
-adds) reach the app; anything sent straight to the execute-api URL is refused.
+adds) reach the app; anything sent straight to the API's origin domain (its
+execute-api endpoint is disabled) is refused.
 """
 
 from __future__ import annotations

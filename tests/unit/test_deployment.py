@@ -359,10 +359,7 @@ def test_api_paths_go_to_the_http_api_uncached(
     sls: dict[str, Any], distribution: dict[str, Any]
 ) -> None:
     origins = {origin["Id"]: origin for origin in distribution["Origins"]}
-    assert "${HttpApi}.execute-api." in origins["api"]["DomainName"]["Fn::Sub"]
     assert origins["api"]["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
-    # CloudFront's way in, so the default endpoint stays on.
-    assert sls["provider"]["httpApi"].get("disableDefaultEndpoint") is not True
     behaviours = {b["PathPattern"]: b for b in distribution["CacheBehaviors"]}
     assert set(behaviours) >= API_PATH_PATTERNS
     for pattern in API_PATH_PATTERNS:
@@ -379,6 +376,88 @@ def test_api_paths_go_to_the_http_api_uncached(
         path = event["httpApi"]["path"]
         first = next(p for p in ordered if fnmatch.fnmatchcase(path, p))
         assert first in API_PATH_PATTERNS, path
+
+
+def test_the_default_endpoint_is_off_in_every_stage(sls: dict[str, Any]) -> None:
+    http_api = sls["provider"]["httpApi"]
+    # Rendered as the HttpApi's DisableExecuteApiEndpoint (Framework v3); no
+    # stage-dependent value, so dev is as closed as prod.
+    assert http_api["disableDefaultEndpoint"] is True
+    assert "id" not in http_api
+    assert set(sls["params"]) - {"default"} == set(STAGES)
+    assert not any("disableDefaultEndpoint" in json.dumps(v) for v in sls["params"].values())
+    # The Framework's HttpApiUrl output would name the dead execute-api URL.
+    output = sls["resources"]["Outputs"]["HttpApiUrl"]["Value"]
+    assert output == {"Fn::Sub": "https://${ApiOriginDomainName}"}
+    # Nothing in the template points at it.
+    assert "execute-api" not in json.dumps(sls)
+
+
+# The HTTP API's own domain: stack parameter -> the SSM parameter it comes from.
+API_ORIGIN_PARAMETERS = {
+    "ApiOriginDomain": "/tracking/${sls:stage}/api-origin-domain",
+    "ApiOriginCertificateArn": "/tracking/${sls:stage}/api-origin-certificate-arn",
+    "ApiOriginHostedZoneId": "/tracking/${sls:stage}/api-origin-hosted-zone-id",
+}
+
+
+def test_cloudfronts_api_origin_is_the_apis_own_domain(
+    sls: dict[str, Any], resources: dict[str, Any], distribution: dict[str, Any]
+) -> None:
+    origins = {origin["Id"]: origin for origin in distribution["Origins"]}
+    (name,) = of_type(resources, "AWS::ApiGatewayV2::DomainName")
+    assert origins["api"]["DomainName"] == {"Ref": name}
+    domain = resources[name]["Properties"]
+    assert domain["DomainName"] == {"Ref": "ApiOriginDomain"}
+    (configuration,) = domain["DomainNameConfigurations"]
+    assert configuration == {
+        "EndpointType": "REGIONAL",
+        "CertificateArn": {"Ref": "ApiOriginCertificateArn"},
+        "SecurityPolicy": "TLS_1_2",
+    }
+    # The whole domain to the Framework's only stage, without a path prefix
+    # (the routes and the app's paths stay as they are).
+    ((mapping_name, mapping),) = of_type(resources, "AWS::ApiGatewayV2::ApiMapping").items()
+    assert mapping == {
+        "DomainName": {"Ref": name},
+        "ApiId": {"Ref": "HttpApi"},
+        "Stage": {"Ref": "HttpApiStage"},
+    }
+    assert "HttpApiStage" in sls["resources"]["extensions"]
+    # Its DNS name is in the stack, pointing at the domain's regional endpoint.
+    ((record_name, record),) = of_type(resources, "AWS::Route53::RecordSet").items()
+    assert record["Name"] == {"Ref": "ApiOriginDomain"}
+    assert record["HostedZoneId"] == {"Ref": "ApiOriginHostedZoneId"}
+    assert record["Type"] == "A"
+    assert record["AliasTarget"]["DNSName"] == {"Fn::GetAtt": [name, "RegionalDomainName"]}
+    assert record["AliasTarget"]["HostedZoneId"] == {"Fn::GetAtt": [name, "RegionalHostedZoneId"]}
+    # The distribution comes up with an origin that answers.
+    (distribution_name,) = of_type(resources, "AWS::CloudFront::Distribution")
+    assert set(resources[distribution_name]["DependsOn"]) == {mapping_name, record_name}
+
+
+def test_every_stage_must_have_the_api_origins_parameters(sls: dict[str, Any]) -> None:
+    passed = {p["ParameterKey"]: p["ParameterValue"] for p in sls["provider"]["stackParameters"]}
+    parameters = sls["resources"]["Parameters"]
+    for key, ssm in API_ORIGIN_PARAMETERS.items():
+        custom = re.fullmatch(r"\$\{self:custom\.(\w+)\}", passed[key])
+        assert custom, key
+        # No ", ''" fallback: a stage without it stops the deploy, dev included.
+        assert sls["custom"][custom.group(1)] == f"${{ssm:{ssm}}}", key
+        # Nor a default, or an empty value, in the stack.
+        assert "Default" not in parameters[key], key
+    domain = re.compile(parameters["ApiOriginDomain"]["AllowedPattern"])
+    assert domain.fullmatch("api-origin.prod.tracking.example.com")
+    assert not domain.fullmatch("")
+    certificate = parameters["ApiOriginCertificateArn"]["AllowedPattern"]
+    # A regional custom domain's certificate is in the API's own region.
+    assert certificate.startswith("^arn:aws[a-z-]*:acm:${param:region}:")
+    certificate = certificate.replace("${param:region}", sls["params"]["default"]["region"])
+    arn = "arn:aws:acm:{}:123456789012:certificate/abc"
+    assert re.fullmatch(certificate, arn.format(sls["params"]["default"]["region"]))
+    assert not re.fullmatch(certificate, arn.format("us-east-1"))
+    assert not re.fullmatch(certificate, "")
+    assert parameters["ApiOriginHostedZoneId"]["Type"] == "AWS::Route53::HostedZone::Id"
 
 
 def test_only_cloudfront_gets_through_to_the_api(

@@ -131,8 +131,12 @@ async def spans_are_roots_or_children_of_their_parent(
         assert len(tops) == 1, (trace_id, [span.name for span in tops])
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-async def test_served_process_keeps_traces_apart(db, settings, receiver, tmp_path: Path, workers):
+@pytest.mark.parametrize(
+    ("workers", "by_hand"), [(1, False), (2, False), (1, True)], ids=["serve", "workers", "uvicorn"]
+)
+async def test_served_process_keeps_traces_apart(
+    db, settings, receiver, tmp_path: Path, workers, by_hand
+):
     key = await create_write_key("Trace isolation", "test")
     variables = {
         "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint,
@@ -144,6 +148,7 @@ async def test_served_process_keeps_traces_apart(db, settings, receiver, tmp_pat
         variables,
         (tmp_path / "log").open("w"),
         workers=workers,
+        by_hand=by_hand,
     )
     try:
         seen = await exercise(url, key.key)

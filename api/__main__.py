@@ -39,6 +39,10 @@ def serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         log_level=settings.log_level.value.lower(),
         log_config=None,  # keep our JSON logging (api.logs) for uvicorn too
+        # The app alone decides whose X-Forwarded-For counts (TRUST_FORWARDED_FOR):
+        # uvicorn's default would believe any loopback client's.
+        proxy_headers=False,
+        server_header=False,  # no need to name the server to every caller
     )
     return 0
 

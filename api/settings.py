@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network, ip_network
+from typing import Annotated
 
 from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from api.events.documents import METADATA_MAX_BYTES, METADATA_MAX_DEPTH
 
@@ -99,9 +101,11 @@ class Settings(BaseSettings):
     # The least time a failed sign-in takes to answer: slows a guesser, and
     # unknown email, wrong password and disabled account all take as long.
     sign_in_failure_ms: int = Field(default=1000, ge=0, le=10_000)
-    # Client addresses come from X-Forwarded-For only behind a trusted proxy
-    # (API Gateway, CloudFront); otherwise anyone could pick their own.
-    trust_forwarded_for: bool = False
+    # Client addresses come from X-Forwarded-For only from trusted proxies;
+    # otherwise anyone could pick their own (api/auth/http.py client_ip). The
+    # proxies' addresses or networks, comma-separated; true: whatever sent the
+    # request is the proxy (Lambda behind API Gateway, where nothing else can).
+    trust_forwarded_for: Annotated[bool | tuple[IPv4Network | IPv6Network, ...], NoDecode] = False
 
     @field_validator("mongodb_uri")
     @classmethod
@@ -116,6 +120,26 @@ class Settings(BaseSettings):
         if any(ch in value for ch in '/\\. "$'):
             raise ValueError('must not contain / \\ . space " or $')
         return value
+
+    @field_validator("trust_forwarded_for", mode="before")
+    @classmethod
+    def _proxies(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        if value.strip().lower() in ("", "false", "0", "no", "off"):
+            return False
+        if value.strip().lower() in ("true", "1", "yes", "on"):
+            return True
+        networks = []
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            try:
+                networks.append(ip_network(item, strict=False))
+            except ValueError:
+                raise ValueError(
+                    f"{item!r} is not an IP address or network; use addresses and CIDRs"
+                    " separated by commas, true or false"
+                ) from None
+        return tuple(networks) or False
 
     @field_validator("log_level", mode="before")
     @classmethod

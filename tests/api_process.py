@@ -36,9 +36,11 @@ def start_api(
     workers: int = 1,
     base: Mapping[str, str] | None = None,
     timeout: float = 30.0,
+    by_hand: bool = False,
 ) -> tuple[subprocess.Popen[bytes], str]:
     """``python -m api serve`` on a free port, once ready. Its environment:
-    ``base`` (default: this process's), then the database, then ``env``."""
+    ``base`` (default: this process's), then the database, then ``env``.
+    ``by_hand``: ``uvicorn api.main:app`` with uvicorn's defaults instead."""
     port = free_port()
     variables = {
         **(os.environ if base is None else base),
@@ -46,9 +48,9 @@ def start_api(
         "MONGODB_DB": database,
         **(env or {}),
     }
-    command = ["serve", "--port", str(port), "--workers", str(workers)]
+    command = ["api", "serve"] if not by_hand else ["uvicorn", "api.main:app"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "api", *command],
+        [sys.executable, "-m", *command, "--port", str(port), "--workers", str(workers)],
         cwd=ROOT,
         env=variables,
         stdout=log,
@@ -96,7 +98,16 @@ async def serve(app: ASGIApp) -> AsyncIterator[str]:
     """Serve ``app`` with uvicorn on a free port in this event loop; yields its URL."""
     port = localdb.free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical", lifespan="on")
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="critical",
+            lifespan="on",
+            # As python -m api serve runs it.
+            proxy_headers=False,
+            server_header=False,
+        )
     )
     task = asyncio.create_task(server.serve())
     while not server.started:

@@ -10,6 +10,8 @@ from opentelemetry import trace
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.telemetry.context import FreshContext
+
 
 class TraceIdHeader:
     def __init__(self, app: ASGIApp) -> None:
@@ -33,7 +35,13 @@ class TraceIdHeader:
 
 
 def traced(app: ASGIApp) -> ASGIApp:
-    """Request spans for everything but health checks; W3C traceparent honoured."""
-    return OpenTelemetryMiddleware(
-        TraceIdHeader(app), excluded_urls="healthz,readyz", exclude_spans=["receive", "send"]
+    """Request spans for everything but health checks; W3C traceparent honoured.
+
+    Outermost, each request in a fresh context: otherwise a request could start
+    inside the span of the one before it on the same connection.
+    """
+    return FreshContext(
+        OpenTelemetryMiddleware(
+            TraceIdHeader(app), excluded_urls="healthz,readyz", exclude_spans=["receive", "send"]
+        )
     )

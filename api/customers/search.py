@@ -196,7 +196,12 @@ def _chinese(word: str) -> list[list[str]]:
 def _romanised(text: str) -> list[str]:
     from korean_romanizer.romanizer import Romanizer
 
-    return _unique([_ascii(Romanizer(text).romanize()), _ascii(text)])
+    try:
+        revised = _ascii(Romanizer(text).romanize())
+    except (KeyError, IndexError, ValueError):
+        # It knows only the finals of modern syllables (ᆭ alone raises).
+        revised = ""
+    return _unique([revised, _ascii(text)])
 
 
 def _korean(word: str) -> list[list[str]]:

@@ -125,3 +125,8 @@ def test_romanisation_spells_a_name_as_search_does():
 
 def test_sort_name_ignores_case_and_accents():
     assert sort_name("Émile  Zola") == sort_name("emile zola") == "emile zola"
+
+
+def test_syllables_the_romaniser_does_not_know_fall_back_to_unidecode():
+    # korean-romanizer raises on a final after a syllable (않ᆭ); the name is still stored.
+    assert {"않\u11ad", "anh"} <= set(customer_terms("않\u11ad", None, "x", "ko"))

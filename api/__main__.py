@@ -4,6 +4,7 @@ serve       run the API (uvicorn) with the environment's settings
 seed        load deterministic demo data
 import      load events from NDJSON
 analytics   rebuild the aggregates
+customers   reindex: recompute stored customers' search terms
 users       staff accounts (create, set-role, set-password, disable, list, demo)
 keys        API keys (create, revoke, list)
 write-keys  websites' write keys (create, revoke, list)
@@ -70,6 +71,12 @@ def analytics(args: argparse.Namespace) -> int:
     return asyncio.run(run_rebuild(_settings(), start, end))
 
 
+def customers(args: argparse.Namespace) -> int:
+    from api.customers.reindex import run_reindex
+
+    return asyncio.run(run_reindex(_settings()))
+
+
 def _positive(value: str) -> int:
     number = int(value)
     if number < 1:
@@ -120,6 +127,12 @@ def main(argv: list[str] | None = None) -> int:
     analytics_cmd.add_argument("--from", dest="start", help="ISO 8601; default: the beginning")
     analytics_cmd.add_argument("--to", dest="end", help="ISO 8601, exclusive; default: the end")
     analytics_cmd.set_defaults(func=analytics)
+
+    customers_cmd = commands.add_parser("customers", help="maintain the stored customers")
+    customers_cmd.add_argument(
+        "action", choices=["reindex"], help="reindex: recompute search terms and sort names"
+    )
+    customers_cmd.set_defaults(func=customers)
 
     from api.auth.cli import add_commands
 

@@ -6,8 +6,8 @@ them (aliases as field names, derived customer fields computed by the same
 functions the model uses, ``_id`` ObjectIds whose timestamp is the document's
 own time). Everything random comes from one ``random.Random(seed)`` and
 Faker instances seeded from it, so the same ``(customers, seed, anchor)`` gives
-identical documents, ObjectIds included, for the same Faker and Unidecode
-versions. The first N customers of a larger run equal a run of N customers.
+identical documents, ObjectIds included, for the same Faker, Unidecode and
+pypinyin versions. The first N customers of a larger run equal a run of N customers.
 
 ``load`` bulk-inserts them; ``run`` is ``python -m api seed``.
 """
@@ -43,7 +43,7 @@ from unidecode import unidecode
 
 from api.analytics.hours import rebuild
 from api.customers.documents import email_key
-from api.customers.search import customer_terms, sort_name
+from api.customers.search import customer_terms, romanisation, sort_name
 from api.db import init_documents, make_client
 from api.events.documents import EventType, event_object_id
 from api.settings import Settings
@@ -209,7 +209,9 @@ def _name_pool(fake: Any, locale: Locale) -> NamePool:
         )
 
     def plain(draw: Any, count: int) -> tuple[tuple[str, str], ...]:
-        return tuple((name, _ascii(name)) for name in _distinct(draw, count, 500))
+        # Spelled as search spells them: unidecode reads 薛 (Xue) as "xie".
+        pairs = _distinct(draw, count, 500)
+        return tuple((name, romanisation(name, locale.language)) for name in pairs)
 
     return NamePool(
         first=(plain(fake.first_name_male, 150), plain(fake.first_name_female, 150)),
@@ -597,7 +599,7 @@ class _Generator:
             "createdAt": _dt(created),
             "lastSeenAt": _dt(last_seen),
             "emailKey": email_key(email, distinct_id),
-            "searchTerms": customer_terms(name, email, distinct_id),
+            "searchTerms": customer_terms(name, email, distinct_id, language),
             "sortName": sort_name(name),
         }
         return customer, session_docs, event_docs

@@ -65,7 +65,7 @@ class Customer(Document):
     @model_validator(mode="after")
     def _derive(self) -> Customer:
         self.email_key = email_key(self.email, self.distinct_id)
-        self.search_terms = customer_terms(self.name, self.email, self.distinct_id)
+        self.search_terms = customer_terms(self.name, self.email, self.distinct_id, self.language)
         self.sort_name = sort_name(self.name)
         return self
 

@@ -8,23 +8,27 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
+from cross_web import HTTPException
 from pymongo.errors import PyMongoError
 from pymongo.monitoring import CommandListener
 from starlette.applications import Starlette
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.types import ExecutionResult
 
-from api import graphiql, web
+from api import graphiql, mediatype, web
 from api.auth.roles import ANONYMOUS
 from api.bodylimit import BodyLimit
 from api.cors import CORS, EXPOSE_HEADERS
 from api.db import Database
-from api.guard import GraphQLGuard, principal_of
+from api.guard import GraphQLGuard, graphql_error, principal_of
 from api.ingestion import http as ingestion_http
 from api.security import SecurityHeaders
 from api.settings import Settings
@@ -32,11 +36,84 @@ from api.telemetry.http import traced
 from api.telemetry.setup import configure as configure_telemetry
 from schema import schema
 from schema.context import Context
+from schema.errors import bounded
 
 log = logging.getLogger("api")
 
 
+# Request state: the media type negotiated, and whether the answer is a
+# request error (nothing executed), which graphql-response+json answers 400.
+MEDIA_TYPE = "graphql.media_type"
+REQUEST_ERROR = "graphql.request_error"
+
+
 class GraphQLApp(GraphQL[Context, None]):
+    """Strawberry's ASGI app, answering in the media type Accept asks for
+    (api/mediatype.py): with ``application/graphql-response+json`` a request
+    error (a document that does not parse or validate, variables that do not
+    coerce, an operation over the limits) is HTTP 400, with no ``data``; with
+    ``application/json`` it stays 200. An Accept allowing neither is 406."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # GET only shows GraphiQL (HTML): queries run by POST alone.
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await super().__call__(scope, receive, send)
+            return
+        media_type = mediatype.negotiate(Headers(scope=scope).get("accept"))
+        if media_type is None:
+            refusal = graphql_error(
+                Request(scope),
+                406,
+                "NOT_ACCEPTABLE",
+                f"Accept allows neither {mediatype.GRAPHQL_RESPONSE} nor {mediatype.JSON}",
+            )
+            await refusal(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        state[MEDIA_TYPE] = media_type
+        if media_type == mediatype.JSON:
+            await super().__call__(scope, receive, send)
+            return
+
+        async def send_as_graphql_response(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                # Strawberry's JSON answers; not its plain-text refusals.
+                if headers.get("content-type") == mediatype.JSON:
+                    headers["content-type"] = mediatype.content_type(mediatype.GRAPHQL_RESPONSE)
+                    if message["status"] == 200 and state.get(REQUEST_ERROR):
+                        message["status"] = 400
+            await send(message)
+
+        await super().__call__(scope, receive, send_as_graphql_response)
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        answer = await super().process_result(request, result)
+        # Errors without a path, and no data: refused before executing anything.
+        if result.data is None and result.errors and all(e.path is None for e in result.errors):
+            state = request.scope.setdefault("state", {})
+            state[REQUEST_ERROR] = True
+            if state.get(MEDIA_TYPE) == mediatype.GRAPHQL_RESPONSE:
+                answer.pop("data", None)
+        return answer
+
+    async def execute_single(
+        self,
+        request: Any,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        try:
+            return await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        except HTTPException as error:
+            # "Unknown operation named ..." quotes the operationName it was sent.
+            raise HTTPException(error.status_code, bounded(error.reason)) from None
+
     async def get_context(self, request: Any, response: Any) -> Context:
         return Context(
             settings=request.app.state.settings,

@@ -11,12 +11,15 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api import mediatype
+
 # schema.errors.Code.QUERY_TOO_COMPLEX; api/ does not import the GraphQL layer.
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 
 
-def too_large(maximum: int, actual: int, complete: bool) -> JSONResponse:
-    """The 413 answer, shaped like a GraphQL error so clients handle it alike.
+def too_large(maximum: int, actual: int, complete: bool, media_type: str) -> JSONResponse:
+    """The 413 answer, shaped like a GraphQL error so clients handle it alike, in
+    the media type negotiated from Accept.
 
     ``complete`` is false when we stopped reading: the body is at least ``actual``.
     """
@@ -39,6 +42,7 @@ def too_large(maximum: int, actual: int, complete: bool) -> JSONResponse:
             ]
         },
         status_code=413,
+        media_type=mediatype.content_type(media_type),
     )
 
 
@@ -59,11 +63,14 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = Headers(scope=scope).get("content-length", "")
+        headers = Headers(scope=scope)
+        media_type = mediatype.of(headers)
+        declared = headers.get("content-length", "")
         # The server has already refused a malformed Content-Length; a chunked
         # body has none and is counted as it arrives.
         if declared.isdigit() and int(declared) > self.max_bytes:
-            await too_large(self.max_bytes, int(declared), complete=True)(scope, receive, send)
+            refusal = too_large(self.max_bytes, int(declared), True, media_type)
+            await refusal(scope, receive, send)
             return
         body = bytearray()
         more = True
@@ -75,7 +82,8 @@ class BodyLimit:
             more = message.get("more_body", False)
             if len(body) > self.max_bytes:
                 # The rest is never read: its size is unknown, and no business of ours.
-                await too_large(self.max_bytes, len(body), complete=not more)(scope, receive, send)
+                refusal = too_large(self.max_bytes, len(body), not more, media_type)
+                await refusal(scope, receive, send)
                 return
 
         replayed = False

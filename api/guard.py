@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api import ratelimit
+from api import mediatype, ratelimit
 from api.auth.http import BadCredentialError, authenticate, client_ip
 from api.auth.roles import Kind, Permission, Principal
 from api.db import Database
@@ -26,6 +26,7 @@ RETRY_AFTER_SECONDS = 5
 
 
 def graphql_error(
+    request: Request,
     status: int,
     code: str,
     message: str,
@@ -33,13 +34,16 @@ def graphql_error(
     /,
     **headers: str,
 ) -> JSONResponse:
+    """A refusal shaped like a GraphQL error, in the media type the client asked for."""
     body = {"errors": [{"message": message, "extensions": {"code": code, **(extensions or {})}}]}
-    return JSONResponse(body, status, headers=headers or None)
+    media_type = mediatype.content_type(mediatype.of(request.headers))
+    return JSONResponse(body, status, headers=headers or None, media_type=media_type)
 
 
-def rate_limited(error: ratelimit.RateLimitedError) -> JSONResponse:
+def rate_limited(request: Request, error: ratelimit.RateLimitedError) -> JSONResponse:
     """The answer to every rate limit, before or during execution (schema/errors.py)."""
     return graphql_error(
+        request,
         429,
         "RATE_LIMITED",
         str(error),
@@ -48,8 +52,9 @@ def rate_limited(error: ratelimit.RateLimitedError) -> JSONResponse:
     )
 
 
-def unavailable() -> JSONResponse:
+def unavailable(request: Request) -> JSONResponse:
     return graphql_error(
+        request,
         503,
         "SERVICE_UNAVAILABLE",
         "the database is unavailable, retry shortly",
@@ -71,13 +76,15 @@ async def admit(request: Request, settings: Settings) -> Principal | Response:
     try:
         principal = await authenticate(request, settings)
     except BadCredentialError as error:
-        return graphql_error(401, "UNAUTHENTICATED", str(error), **{"WWW-Authenticate": "Bearer"})
+        return graphql_error(
+            request, 401, "UNAUTHENTICATED", str(error), **{"WWW-Authenticate": "Bearer"}
+        )
     scope, who, limit = rate_scope(principal, request, settings)
     if limit:
         try:
             await ratelimit.charge(scope, who, limit)
         except ratelimit.RateLimitedError as error:
-            return rate_limited(error)
+            return rate_limited(request, error)
     return principal
 
 
@@ -101,7 +108,7 @@ class GraphQLGuard:
             admitted = await admit(request, self.settings)
         except PyMongoError as error:
             log.warning("database unavailable: %s", error)
-            await unavailable()(scope, receive, send)
+            await unavailable(request)(scope, receive, send)
             return
         if isinstance(admitted, Response):
             await admitted(scope, receive, send)

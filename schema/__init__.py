@@ -6,12 +6,13 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.tools import merge_types
 
 from schema.auth.types import AuthMutation, AuthQuery
 from schema.authz import Authorization
 from schema.customers.erasure import ErasureMutation
-from schema.errors import ErrorCodes
+from schema.errors import ErrorCodes, HiddenSuggestions, may_learn_schema
 from schema.events.types import EventsQuery
 from schema.ingestion.types import IngestionMutation
 from schema.limits import QueryLimits
@@ -23,6 +24,16 @@ Query = merge_types("Query", (AuthQuery, CustomerQuery, EventsQuery))
 Mutation = merge_types("Mutation", (AuthMutation, IngestionMutation, ErasureMutation))
 
 
+class ExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    @classmethod
+    def build(cls, *args: Any, **kwargs: Any) -> Any:
+        # Variables are coerced here: "Did you mean the enum value ..." only for
+        # callers who may introspect (schema/errors.py, HiddenSuggestions).
+        context = kwargs["context_value"] if "context_value" in kwargs else args[3]
+        kwargs["hide_suggestions"] = not may_learn_schema(context)
+        return super().build(*args, **kwargs)
+
+
 class Schema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         # ErrorCodes logs what is unexpected; a client's mistake is not worth a traceback.
@@ -30,10 +41,18 @@ class Schema(strawberry.Schema):
 
 
 # Tracing first: it wraps the others and sees the final errors. StorableText
-# after QueryLimits, to see what it refused. Authorization wraps every
-# resolver (schema/authz.py).
+# after QueryLimits, to see what it refused; HiddenSuggestions validates what
+# neither refused. Authorization wraps every resolver (schema/authz.py).
 schema = Schema(
     query=Query,
     mutation=Mutation,
-    extensions=[Tracing, ErrorCodes, QueryLimits, StorableText, Authorization],
+    extensions=[
+        Tracing,
+        ErrorCodes,
+        QueryLimits,
+        StorableText,
+        HiddenSuggestions,
+        Authorization,
+    ],
+    execution_context_class=ExecutionContext,
 )

@@ -4,8 +4,11 @@ Checked after parsing and before validation, so that neither validation nor
 execution spends time on a document we refuse (the query text is checked before
 parsing). Each exceeded limit gives one error; nothing is executed.
 
-* **documentSize**: characters of query text. A longer text is not parsed, so
-  no other limit is reported with it.
+* **documentSize**: characters of query text and of ``operationName``, which
+  is matched against the document's names and echoed when none matches. A
+  longer request is not parsed, so no other limit is reported with it.
+  Variables are bounded by the body's size (api/bodylimit.py), the limit
+  meant for them: ``trackEvents`` batches are sent as variables.
 * **depth**: the deepest field, root fields being at depth 1
   (``{ customers { nodes { id } } }`` is 3 deep). Fragments and inline
   fragments add no depth of their own; their fields count where they are
@@ -126,15 +129,13 @@ def too_complex(limit: str, maximum: int, actual: int, message: str) -> GraphQLE
     )
 
 
-def check_length(query: str, limits: Limits) -> GraphQLError | None:
-    if len(query) <= limits.query_chars:
+def check_length(query: str, limits: Limits, operation_name: object = None) -> GraphQLError | None:
+    name = len(operation_name) if isinstance(operation_name, str) else 0
+    size = len(query) + name
+    if size <= limits.query_chars:
         return None
-    return too_complex(
-        "documentSize",
-        limits.query_chars,
-        len(query),
-        f"query text of {len(query):,} characters",
-    )
+    what = "query text and operation name" if name else "query text"
+    return too_complex("documentSize", limits.query_chars, size, f"{what} of {size:,} characters")
 
 
 def check(measure: Measure, limits: Limits) -> list[GraphQLError]:
@@ -181,7 +182,8 @@ class _Walk:
             if isinstance(value, VariableNode):
                 return self.variables.get(value.name.value)
             if isinstance(value, IntValueNode):
-                return int(value.value)
+                # Python parses at most 4,300 digits; validation refuses such a number.
+                return int(value.value) if len(value.value) <= 20 else None
             if isinstance(value, ListValueNode):
                 return list(value.values)  # only their number matters
             if isinstance(value, NullValueNode):
@@ -374,11 +376,12 @@ class QueryLimits(SchemaExtension):
         context = self.execution_context
         limits = Limits.of(context.context.settings)
         if context.graphql_document is None and context.query is not None:
-            self.refused = check_length(context.query, limits)
+            self.refused = check_length(context.query, limits, context.operation_name)
             if self.refused is not None:
                 # As ParserCache does: with a document already there, Strawberry
                 # does not parse the text. The operation's name must be found in it.
-                context.graphql_document = _placeholder(context.operation_name)
+                name = context.operation_name
+                context.graphql_document = _placeholder(name if isinstance(name, str) else None)
         yield
 
     def on_validate(self) -> Iterator[None]:

@@ -18,6 +18,7 @@ from graphql import GraphQLError, GraphQLResolveInfo
 from strawberry.extensions import SchemaExtension
 
 from api.auth.roles import Permission, Principal
+from schema.errors import may_learn_schema
 
 log = logging.getLogger("api.graphql")
 
@@ -155,8 +156,15 @@ class Authorization(SchemaExtension):
         **kwargs: Any,
     ) -> Any:
         name = info.field_name
-        if name in INTROSPECTION and not info.context.settings.introspection_enabled:
-            raise GraphQLError("introspection is turned off here", extensions={"code": "FORBIDDEN"})
+        if name in INTROSPECTION and not may_learn_schema(info.context):
+            # The rule that also withholds "Did you mean" suggestions: whoever
+            # may not read the schema one way may not read it the other.
+            reason = (
+                "introspection needs a staff credential"
+                if info.context.settings.introspection_enabled
+                else "introspection is turned off here"
+            )
+            raise GraphQLError(reason, extensions={"code": "FORBIDDEN"})
         # __typename anywhere, and the fields of the introspection types.
         if not name.startswith("__") and not info.parent_type.name.startswith("__"):
             error = check(info.context.principal, info.parent_type.name, name)

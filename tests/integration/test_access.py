@@ -14,7 +14,13 @@ from pymongo.asynchronous.database import AsyncDatabase
 from api.app import create_app
 from api.auth.roles import Role
 from api.auth.secrets import digest
-from api.auth.service import create_user, create_write_key, set_disabled, set_role
+from api.auth.service import (
+    create_api_key,
+    create_user,
+    create_write_key,
+    set_disabled,
+    set_role,
+)
 from api.settings import Settings, Stage
 from tests.api_process import serve
 from tests.conftest import Api
@@ -33,8 +39,12 @@ def codes(body: dict[str, Any]) -> list[str]:
     return [error["extensions"]["code"] for error in body.get("errors", [])]
 
 
-async def post(http: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:
-    response = await http.post("/graphql", json={"query": query, "variables": variables})
+async def post(
+    http: httpx.AsyncClient, query: str, headers: dict[str, str] | None = None, **variables: Any
+) -> dict[str, Any]:
+    response = await http.post(
+        "/graphql", json={"query": query, "variables": variables}, headers=headers
+    )
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
@@ -236,6 +246,8 @@ async def test_sign_in_failures_are_limited_per_address_and_account(
 async def test_production_turns_off_introspection_and_graphiql(settings: Settings, db: Db) -> None:
     prod = settings.model_copy(update={"stage": Stage.PROD})
     introspection = "{ __schema { queryType { name } } }"
+    _, secret = await create_api_key("schema reader", Role.VIEWER, "test")
+    staff = {"Authorization": f"Bearer {secret}"}
     async with serve(create_app(prod)) as url, httpx.AsyncClient(base_url=url) as http:
         assert codes(await post(http, introspection)) == ["FORBIDDEN"]
         assert (await post(http, "{ __typename }"))["data"] == {"__typename": "Query"}
@@ -243,7 +255,22 @@ async def test_production_turns_off_introspection_and_graphiql(settings: Setting
         assert (await http.get("/demo/")).status_code == 404
     opened = prod.model_copy(update={"graphql_introspection": True})
     async with serve(create_app(opened)) as url, httpx.AsyncClient(base_url=url) as http:
-        assert "errors" not in await post(http, introspection)
+        assert "errors" not in await post(http, introspection, headers=staff)
+        # Turned on, it is still only for staff, like "Did you mean" suggestions.
+        assert codes(await post(http, introspection)) == ["FORBIDDEN"]
+
+
+async def test_only_staff_may_introspect(api: Api) -> None:
+    introspection = '{ __type(name: "Customer") { fields { name } } }'
+    assert "errors" not in await api.graphql(introspection)
+    write_key = await api.website_key()
+    for token in (None, write_key):
+        async with await api.client(token) as http:
+            body = await post(http, introspection)
+        assert codes(body) == ["FORBIDDEN"]
+        assert body["data"] is None or body["data"]["__type"] is None
+        # Nothing of the type's fields comes back.
+        assert "email" not in str(body)
 
 
 async def test_graphiql_needs_the_analyst_role(api: Api) -> None:

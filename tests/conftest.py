@@ -103,8 +103,27 @@ class CommandCounter(CommandListener):
         self.counts.clear()
 
 
+class GraphQLCaller:
+    """``graphql`` and ``data`` over ``http``, with whatever credential it sends."""
+
+    http: httpx.AsyncClient
+
+    async def graphql(self, query: str, **variables: Any) -> dict[str, Any]:
+        response = await self.http.post("/graphql", json={"query": query, "variables": variables})
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def data(self, query: str, **variables: Any) -> dict[str, Any]:
+        """The data of a query that must succeed."""
+        body = await self.graphql(query, **variables)
+        assert "errors" not in body, body["errors"]
+        data: dict[str, Any] = body["data"]
+        return data
+
+
 @dataclass
-class Api:
+class Api(GraphQLCaller):
     """The served app; ``http`` sends an admin API key unless told otherwise."""
 
     url: str
@@ -128,19 +147,6 @@ class Api:
         """Another client of the same server: with ``token`` as bearer, or anonymous."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return httpx.AsyncClient(base_url=self.url, timeout=30, headers=headers)
-
-    async def graphql(self, query: str, **variables: Any) -> dict[str, Any]:
-        response = await self.http.post("/graphql", json={"query": query, "variables": variables})
-        assert response.status_code == 200, response.text
-        body: dict[str, Any] = response.json()
-        return body
-
-    async def data(self, query: str, **variables: Any) -> dict[str, Any]:
-        """The data of a query that must succeed."""
-        body = await self.graphql(query, **variables)
-        assert "errors" not in body, body["errors"]
-        data: dict[str, Any] = body["data"]
-        return data
 
 
 def unreachable(settings: Settings) -> Settings:
@@ -182,7 +188,7 @@ WAYS: tuple[Way, ...] = ("body", "bearer")
 
 
 @dataclass
-class Website:
+class Website(GraphQLCaller):
     """A tracked website of the served app: only its write key, never an admin's."""
 
     key: str
@@ -206,20 +212,6 @@ class Website:
     async def send(self, content: bytes, headers: dict[str, str] | None = None) -> httpx.Response:
         """A raw body, JSON or not, to POST /v1/track; the key goes as bearer."""
         return await self.http.post("/v1/track", content=content, headers=headers)
-
-    async def graphql(self, query: str, **variables: Any) -> dict[str, Any]:
-        """A GraphQL operation as the website: ``trackEvents`` and ``identifyCustomer``."""
-        response = await self.http.post("/graphql", json={"query": query, "variables": variables})
-        assert response.status_code == 200, response.text
-        body: dict[str, Any] = response.json()
-        return body
-
-    async def data(self, query: str, **variables: Any) -> dict[str, Any]:
-        """The data of an operation that must succeed."""
-        body = await self.graphql(query, **variables)
-        assert "errors" not in body, body["errors"]
-        data: dict[str, Any] = body["data"]
-        return data
 
 
 @pytest.fixture

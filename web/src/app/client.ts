@@ -6,8 +6,8 @@
 import { Client, fetchExchange, mapExchange, type Exchange, type Operation, type TypedDocumentNode } from 'urql';
 import { cacheExchange, type Cache, type CacheExchangeOpts } from '@urql/exchange-graphcache';
 import { relayPagination } from '@urql/exchange-graphcache/extras';
+import { graphql } from '../gql';
 import type { CreateApiKeyMutation, CreateWriteKeyMutation, EraseCustomerMutationVariables } from '../gql/graphql';
-import { ADMIN_PAGE_SIZE, ApiKeysQuery, WriteKeysQuery } from '../features/admin/documents';
 import { apiUrl } from './config';
 import { findError } from './errors';
 import { tracedFetch } from './tracing';
@@ -21,10 +21,39 @@ function invalidate(cache: Cache, ...fields: string[]) {
   }
 }
 
+// The cache's own view of the lists it puts new items on: their edges' links.
+// The node itself is cached already, from the mutation's answer, so this file
+// needs none of the admin pages' documents.
+const ApiKeyEdges = graphql(`
+  query ApiKeyEdges($first: Int, $after: String) {
+    apiKeys(first: $first, after: $after) {
+      edges {
+        cursor
+        node {
+          id
+        }
+      }
+    }
+  }
+`);
+
+const WriteKeyEdges = graphql(`
+  query WriteKeyEdges($first: Int, $after: String) {
+    writeKeys(first: $first, after: $after) {
+      edges {
+        cursor
+        node {
+          id
+        }
+      }
+    }
+  }
+`);
+
 /**
- * Puts a new item first on the cached first page of a list. Invalidating the
- * list instead would refetch only the page last asked for, and the merged
- * list would lose the pages before it.
+ * Puts a new item first on the cached first page of a list, whatever its page
+ * size. Invalidating the list instead would refetch only the page last asked
+ * for, and the merged list would lose the pages before it.
  */
 function prepend<Q>(
   cache: Cache,
@@ -32,10 +61,13 @@ function prepend<Q>(
   field: keyof Q & string,
   edge: unknown,
 ) {
-  cache.updateQuery({ query, variables: { first: ADMIN_PAGE_SIZE, after: null } }, (data) => {
-    const list = data?.[field] as { edges: unknown[] } | undefined;
-    return list ? ({ ...data, [field]: { ...list, edges: [edge, ...list.edges] } } as Q) : data;
-  });
+  for (const { fieldName, arguments: args } of cache.inspectFields('Query')) {
+    if (fieldName !== field || args?.after != null) continue;
+    cache.updateQuery({ query, variables: args ?? {} }, (data) => {
+      const list = data?.[field] as { edges: unknown[] } | undefined;
+      return list ? ({ ...data, [field]: { ...list, edges: [edge, ...list.edges] } } as Q) : data;
+    });
+  }
 }
 
 export const cacheOptions: CacheExchangeOpts = {
@@ -87,12 +119,12 @@ export const cacheOptions: CacheExchangeOpts = {
     Mutation: {
       createApiKey(result, _args, cache) {
         const { apiKey } = (result as CreateApiKeyMutation).createApiKey;
-        prepend(cache, ApiKeysQuery, 'apiKeys', { __typename: 'ApiKeyEdge', cursor: '', node: apiKey });
+        prepend(cache, ApiKeyEdges, 'apiKeys', { __typename: 'ApiKeyEdge', cursor: '', node: apiKey });
         invalidate(cache, 'auditLog');
       },
       createWriteKey(result, _args, cache) {
         const writeKey = (result as CreateWriteKeyMutation).createWriteKey;
-        prepend(cache, WriteKeysQuery, 'writeKeys', { __typename: 'WriteKeyEdge', cursor: '', node: writeKey });
+        prepend(cache, WriteKeyEdges, 'writeKeys', { __typename: 'WriteKeyEdge', cursor: '', node: writeKey });
         invalidate(cache, 'auditLog');
       },
       revokeApiKey(_result, _args, cache) {

@@ -1,6 +1,7 @@
 // Every API request starts a W3C trace in the browser: the server joins it, so
 // one trace id follows a request from the click to the database, and error
-// messages can show it for an SRE to look up.
+// messages show the one the server answered with (ui/ErrorMessage.tsx) for an
+// SRE to look up.
 
 const hex = (bytes: number): string =>
   Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -22,9 +23,3 @@ export const tracedFetch: typeof fetch = async (input, init) => {
     throw new Error(`${message} (trace id ${traceId})`);
   }
 };
-
-/** The trace id the server answered with, when there was an answer. */
-export function traceIdOf(response: unknown): string | null {
-  const headers = (response as { headers?: Headers } | undefined)?.headers;
-  return headers && typeof headers.get === 'function' ? headers.get('x-trace-id') : null;
-}

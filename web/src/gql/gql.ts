@@ -16,6 +16,8 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  mutation SignIn($email: String!, $password: String!) {\n    signIn(email: $email, password: $password) {\n      expiresAt\n      me {\n        subject\n        role\n      }\n    }\n  }\n": typeof types.SignInDocument,
     "\n  mutation SignOut {\n    signOut\n  }\n": typeof types.SignOutDocument,
+    "\n  query ApiKeyEdges($first: Int, $after: String) {\n    apiKeys(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n        }\n      }\n    }\n  }\n": typeof types.ApiKeyEdgesDocument,
+    "\n  query WriteKeyEdges($first: Int, $after: String) {\n    writeKeys(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n        }\n      }\n    }\n  }\n": typeof types.WriteKeyEdgesDocument,
     "\n  query Me {\n    me {\n      subject\n      role\n      kind\n      permissions\n    }\n  }\n": typeof types.MeDocument,
     "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    role\n    prefix\n    createdAt\n    createdBy\n    lastUsedAt\n    revokedAt\n  }\n": typeof types.ApiKeyFieldsFragmentDoc,
     "\n  fragment WriteKeyFields on WriteKey {\n    id\n    website\n    key\n    createdAt\n    createdBy\n    lastUsedAt\n    revokedAt\n  }\n": typeof types.WriteKeyFieldsFragmentDoc,
@@ -37,6 +39,8 @@ type Documents = {
 const documents: Documents = {
     "\n  mutation SignIn($email: String!, $password: String!) {\n    signIn(email: $email, password: $password) {\n      expiresAt\n      me {\n        subject\n        role\n      }\n    }\n  }\n": types.SignInDocument,
     "\n  mutation SignOut {\n    signOut\n  }\n": types.SignOutDocument,
+    "\n  query ApiKeyEdges($first: Int, $after: String) {\n    apiKeys(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n        }\n      }\n    }\n  }\n": types.ApiKeyEdgesDocument,
+    "\n  query WriteKeyEdges($first: Int, $after: String) {\n    writeKeys(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n        }\n      }\n    }\n  }\n": types.WriteKeyEdgesDocument,
     "\n  query Me {\n    me {\n      subject\n      role\n      kind\n      permissions\n    }\n  }\n": types.MeDocument,
     "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    role\n    prefix\n    createdAt\n    createdBy\n    lastUsedAt\n    revokedAt\n  }\n": types.ApiKeyFieldsFragmentDoc,
     "\n  fragment WriteKeyFields on WriteKey {\n    id\n    website\n    key\n    createdAt\n    createdBy\n    lastUsedAt\n    revokedAt\n  }\n": types.WriteKeyFieldsFragmentDoc,
@@ -78,6 +82,14 @@ export function graphql(source: "\n  mutation SignIn($email: String!, $password:
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation SignOut {\n    signOut\n  }\n"): (typeof documents)["\n  mutation SignOut {\n    signOut\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiKeyEdges($first: Int, $after: String) {\n    apiKeys(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ApiKeyEdges($first: Int, $after: String) {\n    apiKeys(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WriteKeyEdges($first: Int, $after: String) {\n    writeKeys(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query WriteKeyEdges($first: Int, $after: String) {\n    writeKeys(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,7 +1,6 @@
 import { render, screen } from '@testing-library/react';
 import { CombinedError } from 'urql';
 import { describe, expect, it } from 'vitest';
-import { newTraceparent } from '../app/tracing';
 import { ErrorMessage } from './ErrorMessage';
 
 describe('ErrorMessage', () => {
@@ -14,11 +13,5 @@ describe('ErrorMessage', () => {
     render(<ErrorMessage error={error} />);
     expect(screen.getByText('SERVICE_UNAVAILABLE')).toBeTruthy();
     expect(screen.getByText('4bf92f3577b34da6a3ce929d0e0e4736')).toBeTruthy();
-  });
-
-  it('makes W3C traceparent headers', () => {
-    const { header, traceId } = newTraceparent();
-    expect(header).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
-    expect(header.split('-')[1]).toBe(traceId);
   });
 });

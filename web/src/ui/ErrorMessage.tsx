@@ -1,6 +1,11 @@
 import type { CombinedError } from 'urql';
-import { traceIdOf } from '../app/tracing';
 import { CopyButton } from './CopyButton';
+
+/** The trace id the server answered with, when there was an answer. */
+function traceIdOf(response: unknown): string | null {
+  const headers = (response as { headers?: Headers } | undefined)?.headers;
+  return headers && typeof headers.get === 'function' ? headers.get('x-trace-id') : null;
+}
 
 /** A GraphQL or network error, with each error's extensions.code and the
  * request's trace id, which support can hand to an SRE. */

@@ -1,10 +1,3 @@
-/** Flag emoji of an ISO-3166 alpha-2 code ("DE" → 🇩🇪); empty when not a code. */
-export function flag(code: string | null | undefined): string {
-  if (!code || !/^[A-Za-z]{2}$/.test(code)) return '';
-  const base = 0x1f1e6 - 65;
-  return String.fromCodePoint(...[...code.toUpperCase()].map((c) => base + c.charCodeAt(0)));
-}
-
 const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 24 * 3600],
@@ -53,9 +46,6 @@ export const decimal = (n: number | null | undefined, digits = 1) =>
   n == null ? '—' : n.toLocaleString(undefined, { maximumFractionDigits: digits });
 export const percent = (n: number | null | undefined) =>
   n == null ? '—' : n.toLocaleString(undefined, { style: 'percent', maximumFractionDigits: 1 });
-
-/** PAGE_VIEW → "page view". */
-export const eventLabel = (type: string) => type.toLowerCase().replace(/_/g, ' ');
 
 /** "timeSpent: 12, query: shoes" */
 export function summarize(metadata: unknown): string {

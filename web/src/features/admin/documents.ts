@@ -1,7 +1,6 @@
 import { graphql } from '../../gql';
 
-// Kept apart from the pages: the cache updates in app/client.ts put a new key
-// on the cached first page of these lists, without loading the admin chunk.
+// The admin pages' documents, shared by the pages of keys and the audit log.
 
 export const ADMIN_PAGE_SIZE = 50;
 

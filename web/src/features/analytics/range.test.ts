@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flag } from '../../ui/format';
+import { flag } from '../customers/flag';
 import { resolveRange } from './range';
 
 const now = new Date(2026, 10, 29, 15, 30); // local time

@@ -1,7 +1,8 @@
 import { lazy, Suspense, useState } from 'react';
 import { CopyButton } from '../../ui/CopyButton';
 import { DataTable, type Column } from '../../ui/DataTable';
-import { eventLabel, formatTime, summarize } from '../../ui/format';
+import { eventLabel } from '../events/label';
+import { formatTime, summarize } from '../../ui/format';
 import { SkeletonBlock } from '../../ui/Skeleton';
 import { Tabs } from '../../ui/Tabs';
 

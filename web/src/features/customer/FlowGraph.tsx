@@ -1,5 +1,6 @@
 import { useId } from 'react';
-import { eventLabel, formatTime } from '../../ui/format';
+import { eventLabel } from '../events/label';
+import { formatTime } from '../../ui/format';
 import { useMediaQuery } from '../../ui/useMediaQuery';
 import type { EventItem } from './EventViews';
 

@@ -2,7 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { graphql } from '../../gql';
 import { ErrorMessage } from '../../ui/ErrorMessage';
-import { flag } from '../../ui/format';
+import { flag } from './flag';
 import { LoadMore } from '../../ui/LoadMore';
 import { SkeletonRows } from '../../ui/Skeleton';
 import { RelativeTime } from '../../ui/Time';

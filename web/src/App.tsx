@@ -1,18 +1,19 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
-import { ErrorBoundary } from './ErrorBoundary';
-import { NotFound } from './NotFound';
-import { SessionProvider } from './session';
-import { Shell } from './Shell';
-import { SignInPage } from './SignInPage';
-import { CustomersPage } from '../features/customers/CustomersPage';
-import { PageSkeleton } from '../ui/Skeleton';
+import { ErrorBoundary } from './app/ErrorBoundary';
+import { NotFound } from './app/NotFound';
+import { SessionProvider } from './app/session';
+import { Shell } from './app/Shell';
+import { SignInPage } from './app/SignInPage';
+import { CustomersPage } from './features/customers/CustomersPage';
+import { PageSkeleton } from './ui/Skeleton';
 
-// The first screens (customers, sign-in) are eager; the heavier views, and
+// The route table: which feature answers which path, the one module (with
+// main.tsx) that imports features. The first screens (customers, sign-in) are eager; the heavier views, and
 // the admin pages few people open, are separate chunks.
-const CustomerPage = lazy(() => import('../features/customer/CustomerPage'));
-const AnalyticsPage = lazy(() => import('../features/analytics/AnalyticsPage'));
-const AdminPage = lazy(() => import('../features/admin/AdminPage'));
+const CustomerPage = lazy(() => import('./features/customer/CustomerPage'));
+const AnalyticsPage = lazy(() => import('./features/analytics/AnalyticsPage'));
+const AdminPage = lazy(() => import('./features/admin/AdminPage'));
 
 const later = (page: ReactNode) => <Suspense fallback={<PageSkeleton />}>{page}</Suspense>;
 

@@ -1,8 +1,9 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-// Types and typed document nodes for every graphql() call under src/, from the
-// API's SDL. `npm run codegen:check` regenerates into a temporary folder
-// (CODEGEN_OUT) and fails when the checked-in src/gql/ differs.
+// Types and typed document nodes for every graphql() call under src/, and the
+// object types the cache stores inside their parent, from the API's SDL.
+// `npm run codegen:check` regenerates into a temporary folder (CODEGEN_OUT)
+// and fails when the checked-in src/gql/ differs.
 const out = process.env.CODEGEN_OUT ?? 'src/gql/';
 
 const config: CodegenConfig = {
@@ -20,6 +21,7 @@ const config: CodegenConfig = {
         skipTypename: false,
       },
     },
+    [out + 'embedded.ts']: { plugins: ['./scripts/codegen-embedded.mjs'] },
   },
 };
 

@@ -7,6 +7,7 @@ import { Client, fetchExchange, mapExchange, type Exchange, type Operation, type
 import { cacheExchange, type Cache, type CacheExchangeOpts } from '@urql/exchange-graphcache';
 import { relayPagination } from '@urql/exchange-graphcache/extras';
 import { graphql } from '../gql';
+import { typesWithoutId } from '../gql/embedded';
 import type { CreateApiKeyMutation, CreateWriteKeyMutation, EraseCustomerMutationVariables } from '../gql/graphql';
 import { apiUrl } from './config';
 import { findError } from './errors';
@@ -71,38 +72,9 @@ function prepend<Q>(
 }
 
 export const cacheOptions: CacheExchangeOpts = {
-  // Types without an id are stored inside their parent.
-  keys: Object.fromEntries(
-    [
-      'Analytics',
-      'EventTypeStats',
-      'FunnelStep',
-      'Breakdown',
-      'TimeSeriesPoint',
-      'CustomerComparison',
-      'TypeComparison',
-      'PageComparison',
-      'PageStats',
-      'PageInfo',
-      'CustomerConnection',
-      'CustomerEdge',
-      'SessionConnection',
-      'SessionEdge',
-      'EventConnection',
-      'EventEdge',
-      'Me',
-      'SignInPayload',
-      'CreateApiKeyPayload',
-      'EraseCustomerPayload',
-      'ApiKeyConnection',
-      'ApiKeyEdge',
-      'WriteKeyConnection',
-      'WriteKeyEdge',
-      'AuditEntry',
-      'AuditEntryConnection',
-      'AuditEntryEdge',
-    ].map((name) => [name, embedded]),
-  ),
+  // Types without an id are stored inside their parent: the list comes from
+  // the SDL (src/gql/embedded.ts), so a new type cannot be forgotten here.
+  keys: Object.fromEntries(typesWithoutId.map((name) => [name, embedded])),
   resolvers: {
     Query: {
       customers: relayPagination(),

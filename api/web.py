@@ -7,6 +7,7 @@ once. These routes come last in the app, after the API's own."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from pymongo.errors import PyMongoError
@@ -29,15 +30,10 @@ from api.settings import Stage
 WEB = Path(__file__).resolve().parent.parent / "web"
 DIST = WEB / "dist"
 
-# Paths owned by the API: never answered with the SPA's index.html.
-API_PREFIXES = (
-    "/graphql",
-    "/graphiql-assets",
-    "/v1",
-    "/healthz",
-    "/readyz",
-    "/tracker.js",
-    "/demo",
+# Paths owned by the API: never answered with the SPA's index.html. The SPA
+# reads the same file (web/src/app/navigation.ts) to leave the app for them.
+API_PREFIXES: tuple[str, ...] = tuple(
+    json.loads(Path(__file__).with_name("api_prefixes.json").read_text(encoding="utf-8"))
 )
 IMMUTABLE = "public, max-age=31536000, immutable"
 # A staff app: nothing in it is for search engines.

@@ -1,3 +1,5 @@
+import serverPrefixes from '../../../api/api_prefixes.json';
+
 export const SIGN_IN_PATH = '/signin';
 
 /** The sign-in screen, coming back to `location` afterwards. */
@@ -25,9 +27,9 @@ export function safeNext(raw: string | null): string {
   return url.pathname + url.search + url.hash;
 }
 
-// The API's own pages and files (api/web.py API_PREFIXES): the SPA's router
-// cannot show them, the browser must load them.
-const SERVER_PREFIXES = ['/graphql', '/graphiql-assets', '/v1', '/healthz', '/readyz', '/tracker.js', '/demo'];
+// The API's own pages and files, from the list the API keeps index.html off
+// (api/web.py): the SPA's router cannot show them, the browser must load them.
+const SERVER_PREFIXES: readonly string[] = serverPrefixes;
 
 export function isServerPath(path: string): boolean {
   const pathname = path.split(/[?#]/)[0];

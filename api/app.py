@@ -27,7 +27,7 @@ from api import graphiql, mediatype, web
 from api.auth.roles import ANONYMOUS
 from api.bodylimit import BodyLimit
 from api.cors import CORS, EXPOSE_HEADERS
-from api.db import Database
+from api.db.client import Database
 from api.guard import GraphQLGuard, graphql_error, principal_of
 from api.ingestion import http as ingestion_http
 from api.security import SecurityHeaders

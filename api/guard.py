@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from api import mediatype, ratelimit
 from api.auth.http import BadCredentialError, authenticate, client_ip
 from api.auth.roles import Kind, Permission, Principal
-from api.db import Database
+from api.db.client import Database
 from api.settings import Settings
 
 log = logging.getLogger("api")

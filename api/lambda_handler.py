@@ -3,7 +3,7 @@
 Built once per container (cold start): settings, the database client and
 telemetry are reused by every invocation. Lifespan events are off, because
 Mangum would run them on every invocation; the app binds its documents on the
-first request instead (``api.db.Database.ensure_ready``). Spans, metrics and
+first request instead (``api.db.client.Database.ensure_ready``). Spans, metrics and
 logs are flushed before each invocation returns, since a frozen container
 cannot export in the background.
 

@@ -20,7 +20,7 @@ from pydantic import Field
 from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.errors import PyMongoError
 
-from api.dberrors import is_duplicate_key
+from api.db.errors import is_duplicate_key
 
 WINDOW_SECONDS = 60
 

@@ -42,12 +42,12 @@ from rich.progress import (
 from unidecode import unidecode
 
 from api.analytics.hours import rebuild
+from api.core.hourkeys import hour_key
 from api.customers.documents import email_key
 from api.customers.search import customer_terms, romanisation, sort_name
-from api.db import init_documents, make_client
+from api.db.client import init_documents, make_client
 from api.events.documents import EventType, event_object_id
 from api.settings import Settings
-from api.timeutil import hour_key
 
 Doc = dict[str, Any]
 Batch = tuple[list[Doc], list[Doc], list[Doc]]
@@ -693,7 +693,7 @@ def midnight_utc(moment: datetime | None = None) -> datetime:
 
 
 async def run(settings: Settings, customers: int, seed: int, if_empty: bool) -> int:
-    """CLI entry: connects with api.db.make_client + init_documents(client, settings.mongodb_db),
+    """CLI entry: connects and binds the documents (api.db.client),
     if if_empty and the customers collection already has a document, prints a line saying
     so and returns 0; otherwise load(...) with anchor = today's midnight UTC, prints a
     one-line summary (counts and seconds, docs/s) and returns 0. Closes the client.

@@ -6,9 +6,9 @@ import time
 from datetime import datetime
 
 from api.analytics.hours import rebuild
-from api.db import init_documents, make_client
+from api.core.timerange import as_utc
+from api.db.client import init_documents, make_client
 from api.settings import Settings
-from api.timerange import as_utc
 
 
 async def run_rebuild(settings: Settings, start: datetime | None, end: datetime | None) -> int:

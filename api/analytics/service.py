@@ -24,11 +24,11 @@ from api.analytics.hours import (
     each_hour,
     split_range,
 )
-from api.errors import InputError
+from api.core.errors import InputError
+from api.core.hourkeys import HOUR, hour_key, hour_start
+from api.core.timerange import bound_as_utc
 from api.events.documents import Event
 from api.sessions.documents import Session
-from api.timerange import bound_as_utc
-from api.timeutil import HOUR, hour_key, hour_start
 
 
 class Granularity(StrEnum):

@@ -20,9 +20,9 @@ from pymongo.errors import PyMongoError
 
 from api.auth import service
 from api.auth.roles import Role
-from api.db import init_documents, make_client
-from api.errors import InputError
-from api.pagination import MAX_PAGE_SIZE, Window
+from api.core.errors import InputError
+from api.db.client import init_documents, make_client
+from api.db.pagination import MAX_PAGE_SIZE, Window
 from api.settings import Settings, Stage
 from schema.auth.types import global_id, key_id
 

@@ -25,10 +25,10 @@ from api.auth.secrets import (
     needs_rehash,
     new_token,
 )
+from api.core.errors import InputError
 from api.customers.documents import now
-from api.dberrors import is_duplicate_key
-from api.errors import InputError
-from api.pagination import Ordering, Page, Window, paginate
+from api.db.errors import is_duplicate_key
+from api.db.pagination import Ordering, Page, Window, paginate
 
 # A key's lastUsedAt is written at most this often: a write per request would
 # double the database work of a busy integration.

@@ -20,7 +20,7 @@ from pymongo import UpdateOne
 
 from api.customers.documents import Customer
 from api.customers.search import customer_terms, sort_name
-from api.db import init_documents, make_client
+from api.db.client import init_documents, make_client
 from api.settings import Settings
 
 PAGE = 500

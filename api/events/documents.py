@@ -15,8 +15,8 @@ from bson import ObjectId
 from pydantic import AfterValidator, Field, model_validator
 from pymongo import ASCENDING, IndexModel
 
-from api.text import text_problem
-from api.timeutil import hour_key
+from api.core.hourkeys import hour_key
+from api.core.strings import text_problem
 
 # Absolute caps; ingestion applies its configured (lower or equal) limits first.
 METADATA_MAX_BYTES = 64 * 1024

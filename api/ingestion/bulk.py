@@ -30,7 +30,7 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from api.db import init_documents, make_client
+from api.db.client import init_documents, make_client
 from api.ingestion.service import track
 from api.settings import Settings
 

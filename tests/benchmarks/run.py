@@ -42,7 +42,7 @@ from pymongo import AsyncMongoClient
 from api.app import create_app
 from api.auth.roles import Role
 from api.auth.service import create_api_key
-from api.db import init_documents, make_client
+from api.db.client import init_documents, make_client
 from api.settings import Settings
 from infra import localdb
 from tests.api_process import bearer
@@ -71,7 +71,7 @@ ANALYTICS_SHARES = (0.01, 0.1, 1.0)
 # The code that computes the hourly analytics: when it changes, they are rebuilt.
 ANALYTICS_CODE = (
     "api/analytics/hours.py", "api/analytics/figures.py", "api/analytics/documents.py",
-    "api/timeutil.py",
+    "api/core/hourkeys.py",
 )  # fmt: skip
 
 Call = Callable[[], Awaitable[object]]

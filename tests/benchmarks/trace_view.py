@@ -33,7 +33,7 @@ from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
 from api import seed
 from api.analytics import hours
-from api.db import init_documents, make_client
+from api.db.client import init_documents, make_client
 from api.settings import Settings
 from infra import localdb
 from tests.api_process import admin_key, bearer, start_api, stop_api

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from api.auth.service import create_write_key
-from api.errors import InputError
+from api.core.errors import InputError
 from api.ingestion.bulk import run_import
 from api.ingestion.models import parse_identity
 from api.ingestion.service import identify

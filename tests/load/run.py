@@ -59,7 +59,7 @@ from strawberry import relay
 
 from api.auth.roles import Role
 from api.auth.service import create_api_key, create_write_key
-from api.db import init_documents, make_client
+from api.db.client import init_documents, make_client
 from api.settings import Settings
 from infra import localdb
 from tests import api_process

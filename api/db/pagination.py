@@ -20,8 +20,8 @@ from typing import Any, Generic, Literal, TypeVar
 from beanie import Document, SortDirection
 from bson import ObjectId, json_util
 
-from api.errors import InputError
-from api.filters import all_of
+from api.core.errors import InputError
+from api.db.filters import all_of
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from api.errors import InputError
+from api.core.errors import InputError
 
 OUT_OF_RANGE = "outside the years 1 to 9999 in UTC"
 

@@ -18,7 +18,7 @@ from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from api.core.errors import InputError
 from api.guard import RETRY_AFTER_SECONDS
-from api.ratelimit import RateLimitedError
+from api.ratelimit.service import RateLimitedError
 
 log = logging.getLogger("api.graphql")
 

@@ -12,7 +12,6 @@ from typing import TypeVar
 from beanie import PydanticObjectId
 from pydantic import ValidationError
 
-from api import ratelimit
 from api.auth import audit
 from api.auth.documents import ApiKey, StaffSession, StaffUser, WriteKey
 from api.auth.roles import Kind, Principal, Role, staff, website
@@ -29,6 +28,7 @@ from api.core.errors import InputError
 from api.customers.documents import now
 from api.db.errors import is_duplicate_key
 from api.db.pagination import Ordering, Page, Window, paginate
+from api.ratelimit import service as ratelimit
 
 # A key's lastUsedAt is written at most this often: a write per request would
 # double the database work of a busy integration.

@@ -20,7 +20,7 @@ from api.auth.documents import AUTH_DOCUMENTS
 from api.customers.documents import Customer
 from api.db.errors import is_duplicate_key
 from api.events.documents import Event
-from api.ratelimit import RateCounter
+from api.ratelimit.documents import RateCounter
 from api.sessions.documents import Session
 from api.settings import Settings
 

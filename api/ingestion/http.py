@@ -12,13 +12,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from api import ratelimit
 from api.auth.http import BadCredentialError, authenticate, credential_principal
 from api.auth.roles import Permission
 from api.core.errors import InputError
 from api.cors import EXPOSE_HEADERS
 from api.guard import RETRY_AFTER_SECONDS, rate_scope
 from api.ingestion.service import track
+from api.ratelimit import service as ratelimit
 
 log = logging.getLogger("api.ingestion")
 

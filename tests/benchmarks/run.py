@@ -128,11 +128,11 @@ async def dataset(
 
 
 async def _load(client: AsyncMongoClient[dict[str, Any]], db_name: str, customers: int) -> Any:
-    from api.seed import load  # written separately; imported late so --help works without it
+    from api.demo.seed import load  # written separately; imported late so --help works without it
 
     db = client[db_name]
     # A changed generator makes other data: reload rather than measure stale data.
-    seeder = code_hash("api/seed.py")
+    seeder = code_hash("api/demo/seed.py")
     wanted = {"customers": customers, "seed": SEED, "anchor": ANCHOR, "seeder": seeder}
     marker = await db.bench_meta.find_one({"_id": "dataset"})
     if marker and all(marker.get(key) == value for key, value in wanted.items()):

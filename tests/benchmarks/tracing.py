@@ -27,7 +27,7 @@ from strawberry.relay import GlobalID
 
 from api.analytics.hours import rebuild
 from api.db.client import init_documents
-from api.seed import load
+from api.demo.seed import load
 from infra import localdb
 from tests.api_process import admin_key, bearer, start_api, stop_api
 from tests.benchmarks.report import markdown_table

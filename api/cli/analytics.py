@@ -6,8 +6,8 @@ import time
 from datetime import datetime
 
 from api.analytics.hours import rebuild
+from api.cli.command import connected
 from api.core.timerange import as_utc
-from api.db.client import init_documents, make_client
 from api.settings import Settings
 
 
@@ -21,12 +21,8 @@ async def run_rebuild(settings: Settings, start: datetime | None, end: datetime 
     if start and end and end <= start:
         print("--to must be after --from")
         return 2
-    client = make_client(settings)
-    try:
-        await init_documents(client, settings.mongodb_db)
+    async with connected(settings):
         began = time.perf_counter()
         hours = await rebuild(start, end)
         print(f"rebuilt {hours:,} hours of analytics in {time.perf_counter() - began:.1f} s")
         return 0
-    finally:
-        await client.close()

@@ -12,13 +12,13 @@ number and never stops the import.
 from __future__ import annotations
 
 import codecs
-import json
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from api.core import strictjson
 from api.ingestion.service import track
 from api.settings import Settings
 
@@ -55,10 +55,6 @@ def open_source(path: Path) -> tuple[BinaryIO, int | None]:
     return stream, path.stat().st_size
 
 
-def _no_constants(name: str) -> None:
-    raise ValueError(f"{name} is not JSON")
-
-
 def batches(stream: BinaryIO, size: int, tally: Tally) -> Iterator[tuple[Batch, int]]:
     """Batches of parsed lines and the bytes read so far; bad JSON is tallied here."""
     batch: Batch = []
@@ -71,11 +67,11 @@ def batches(stream: BinaryIO, size: int, tally: Tally) -> Iterator[tuple[Batch, 
         if not line.strip():
             continue
         try:
-            batch.append((number, json.loads(line, parse_constant=_no_constants)))
+            batch.append((number, strictjson.loads(line)))
+        except strictjson.TooDeepError:
+            tally.reject(number, "not valid JSON (nested too deeply)")
         except ValueError as error:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
             tally.reject(number, f"not valid JSON ({error})")
-        except RecursionError:
-            tally.reject(number, "not valid JSON (nested too deeply)")
         if len(batch) == size:
             yield batch, position
             batch = []

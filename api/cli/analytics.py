@@ -7,19 +7,21 @@ from datetime import datetime
 
 from api.analytics.hours import rebuild
 from api.cli.command import connected
-from api.core.timerange import as_utc
+from api.core.errors import InputError
+from api.core.timerange import utc_span
 from api.settings import Settings
 
 
 async def run_rebuild(settings: Settings, start: datetime | None, end: datetime | None) -> int:
     try:
-        start = as_utc(start) if start else None
-        end = as_utc(end) if end else None
-    except ValueError as error:
-        print(f"--from/--to: {error}")
-        return 2
-    if start and end and end <= start:
-        print("--to must be after --from")
+        start, end = utc_span("range", start, end)
+    except InputError as error:
+        # Named as the flags are: the same checks as the API's, in the CLI's words.
+        print(
+            "--to must be after --from"
+            if error.argument == "range"
+            else f"--from/--to: {error.reason}"
+        )
         return 2
     async with connected(settings):
         began = time.perf_counter()

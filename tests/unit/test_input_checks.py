@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from api.analytics.service import Range
+from api.analytics.service import ReportRange as Range
 from api.core.errors import InputError
 from api.core.hourkeys import hour_key, hour_start, hours_between
 from api.core.strings import encodable, text_problem

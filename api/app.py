@@ -26,8 +26,9 @@ from strawberry.types import ExecutionResult
 from api import graphiql, mediatype, web
 from api.auth.roles import ANONYMOUS
 from api.bodylimit import BodyLimit
+from api.core import strictjson
 from api.cors import CORS, EXPOSE_HEADERS
-from api.db import Database
+from api.db.client import Database
 from api.guard import GraphQLGuard, graphql_error, principal_of
 from api.ingestion import http as ingestion_http
 from api.security import SecurityHeaders
@@ -130,13 +131,9 @@ class GraphQLApp(GraphQL[Context, None]):
         # Infinity are not JSON, and nesting deeper than the parser's stack
         # would otherwise escape as a 500.
         try:
-            return json.loads(data, parse_constant=_not_json)
-        except (ValueError, RecursionError) as error:
+            return strictjson.loads(data)
+        except ValueError as error:
             raise json.JSONDecodeError(str(error), "", 0) from None
-
-
-def _not_json(name: str) -> None:
-    raise ValueError(f"{name} is not JSON")
 
 
 def create_app(settings: Settings, listeners: Sequence[CommandListener] = ()) -> ASGIApp:

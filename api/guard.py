@@ -11,10 +11,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api import mediatype, ratelimit
+from api import mediatype
 from api.auth.http import BadCredentialError, authenticate, client_ip
 from api.auth.roles import Kind, Permission, Principal
-from api.db import Database
+from api.db.client import Database
+from api.ratelimit import service as ratelimit
 from api.settings import Settings
 
 log = logging.getLogger("api")

@@ -3,12 +3,12 @@
 Built once per container (cold start): settings, the database client and
 telemetry are reused by every invocation. Lifespan events are off, because
 Mangum would run them on every invocation; the app binds its documents on the
-first request instead (``api.db.Database.ensure_ready``). Spans, metrics and
+first request instead (``api.db.client.Database.ensure_ready``). Spans, metrics and
 logs are flushed before each invocation returns, since a frozen container
 cannot export in the background.
 
 Only what serving needs is imported here: the local server, the demo data and
-the command line (``api.__main__``, ``api.seed``) stay out of the cold start.
+the command line (``api.cli``, ``api.demo``) stay out of the cold start.
 
 Deployed, the MongoDB URI and the origin secret are not in the environment:
 ``MONGODB_URI_PARAMETER`` and ``ORIGIN_SECRET_PARAMETER`` name SSM SecureString
@@ -31,7 +31,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.app import create_app
 from api.logs import configure as configure_logs
-from api.settings import ConfigError, Settings, load_settings
+from api.settings import ConfigError, Settings, load_settings, settings_or_exit
 from api.telemetry.setup import configure as configure_telemetry
 
 # What API Gateway calls the stage of an HTTP API that has no path prefix.
@@ -164,10 +164,7 @@ def refused() -> dict[str, Any]:
     }
 
 
-try:
-    settings, origin_secrets = lambda_settings()
-except ConfigError as error:
-    raise SystemExit(str(error)) from None
+settings, origin_secrets = settings_or_exit(lambda_settings)
 
 configure_logs(settings.log_level.value)
 telemetry = configure_telemetry(settings)

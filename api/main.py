@@ -7,12 +7,9 @@ from __future__ import annotations
 
 from api.app import create_app
 from api.logs import configure
-from api.settings import ConfigError, load_settings
+from api.settings import settings_or_exit
 
-try:
-    settings = load_settings()
-except ConfigError as error:
-    raise SystemExit(str(error)) from None
+settings = settings_or_exit()
 
 configure(settings.log_level.value)
 app = create_app(settings)

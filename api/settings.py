@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network, ip_network
-from typing import Annotated
+from typing import Annotated, TypeVar, overload
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -190,6 +191,24 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as error:
         raise ConfigError(describe(error)) from None
+
+
+T = TypeVar("T")
+
+
+@overload
+def settings_or_exit() -> Settings: ...
+@overload
+def settings_or_exit(load: Callable[[], T]) -> T: ...
+
+
+def settings_or_exit(load: Callable[[], object] = load_settings) -> object:
+    """What ``load`` reads, or the process ends with the one readable line of
+    its ConfigError, not a traceback: how every entry point starts."""
+    try:
+        return load()
+    except ConfigError as error:
+        raise SystemExit(str(error)) from None
 
 
 @lru_cache(maxsize=1)

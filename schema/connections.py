@@ -1,4 +1,4 @@
-"""Relay connections backed by keyset pages (see ``api.pagination``).
+"""Relay connections backed by keyset pages (see ``api.db.pagination``).
 
 Strawberry's ``ListConnection`` slices by offset, which costs more the deeper a
 client pages; these types only present what ``paginate`` already fetched.
@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from api.pagination import Page, Window
+from api.db.pagination import Page, Window
 
 NodeT = TypeVar("NodeT")
 DocT = TypeVar("DocT")

@@ -15,7 +15,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
 from api.auth.roles import ANONYMOUS, Principal
-from api.lookup import by_ids
+from api.db.lookup import by_ids
 from api.settings import Settings
 
 D = TypeVar("D", bound=Document)

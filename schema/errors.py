@@ -16,9 +16,9 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
-from api.errors import InputError
+from api.core.errors import InputError
 from api.guard import RETRY_AFTER_SECONDS
-from api.ratelimit import RateLimitedError
+from api.ratelimit.service import RateLimitedError
 
 log = logging.getLogger("api.graphql")
 

@@ -6,7 +6,7 @@ from beanie import PydanticObjectId
 from bson import ObjectId
 from strawberry import relay
 
-from api.errors import InputError
+from api.core.errors import InputError
 
 
 def object_id(argument: str, value: str) -> PydanticObjectId:

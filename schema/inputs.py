@@ -7,7 +7,7 @@ from enum import Enum
 
 import strawberry
 
-from api.timerange import TimeRange
+from api.core.timerange import TimeRange
 
 
 @strawberry.enum

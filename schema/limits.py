@@ -69,7 +69,7 @@ from graphql import (
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef, TypeNameMetaFieldDef
 from strawberry.extensions import SchemaExtension
 
-from api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from api.db.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from api.settings import Settings
 from schema.errors import Code
 from schema.query import MAX_NODES

@@ -9,8 +9,8 @@ from beanie import PydanticObjectId
 from strawberry import relay
 
 from api.analytics.service import report
+from api.core.errors import InputError
 from api.customers.service import CustomerFilter, customer_by_distinct_id, find_customers
-from api.errors import InputError
 from schema.analytics.types import Analytics, AnalyticsRangeInput, Granularity
 from schema.connections import Connection, to_connection, window
 from schema.context import Info

@@ -23,7 +23,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from api.text import text_problem
+from api.core.strings import text_problem
 from schema.errors import Code
 
 

@@ -21,7 +21,7 @@ from starlette.types import ASGIApp
 
 from api.auth.roles import Role
 from api.auth.service import create_api_key
-from api.db import init_documents
+from api.db.client import init_documents
 from infra import localdb
 from infra.localdb import free_port
 

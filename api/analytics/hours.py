@@ -14,10 +14,11 @@ from pymongo.errors import BulkWriteError
 from api.analytics import slices
 from api.analytics.documents import AnalyticsDay, AnalyticsHour
 from api.analytics.figures import EVENT_FIELDS, READ_BATCH, SESSION_FIELDS, Figures, pack, unpack
-from api.db import DUPLICATE_KEY, upsert_one
+from api.core.hourkeys import HOUR, floor_hour, hour_key, hour_start, hours_between
+from api.db.client import upsert_one
+from api.db.errors import DUPLICATE_KEY
 from api.events.documents import Event
 from api.sessions.documents import Session
-from api.timeutil import HOUR, floor_hour, hour_key, hour_start, hours_between
 
 
 async def mark_dirty(

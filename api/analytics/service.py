@@ -24,11 +24,11 @@ from api.analytics.hours import (
     each_hour,
     split_range,
 )
-from api.errors import InputError
+from api.core.errors import InputError
+from api.core.hourkeys import HOUR, hour_key, hour_start
+from api.core.timerange import utc_span
 from api.events.documents import Event
 from api.sessions.documents import Session
-from api.timerange import bound_as_utc
-from api.timeutil import HOUR, hour_key, hour_start
 
 
 class Granularity(StrEnum):
@@ -44,15 +44,15 @@ LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
-class Range:
+class ReportRange:
+    """The range a report covers: both ends given, its span bounded."""
+
     start: datetime
     end: datetime
 
     @classmethod
-    def of(cls, start: datetime, end: datetime, max_days: int) -> Range:
-        start, end = bound_as_utc("range.from", start), bound_as_utc("range.to", end)
-        if end <= start:
-            raise InputError("range", "'to' must be after 'from'")
+    def of(cls, start: datetime, end: datetime, max_days: int) -> ReportRange:
+        start, end = utc_span("range", start, end)
         if start < EARLIEST or end > LATEST:
             raise InputError("range", f"must lie between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}")
         if end - start > timedelta(days=max_days):
@@ -78,7 +78,7 @@ def bucket_start(moment: datetime, tz: ZoneInfo, granularity: Granularity) -> da
 
 @dataclass
 class Report:
-    range: Range
+    range: ReportRange
     totals: Figures
     series: list[tuple[datetime, Figures]]
     # Only for one customer: the figures of everyone, to compare with.
@@ -91,7 +91,7 @@ class Series:
     are folded in as they are read, so a report holds its buckets, never all
     the hours or events it is made of."""
 
-    def __init__(self, window: Range, tz: ZoneInfo, granularity: Granularity) -> None:
+    def __init__(self, window: ReportRange, tz: ZoneInfo, granularity: Granularity) -> None:
         self.tz, self.granularity = tz, granularity
         self.buckets: dict[datetime, Figures] = {}
         # Walking UTC hours finds local buckets right across DST changes.
@@ -113,7 +113,7 @@ class Series:
 
 
 async def global_figures(
-    window: Range, whole_days: Callable[[datetime], bool] = lambda _: True
+    window: ReportRange, whole_days: Callable[[datetime], bool] = lambda _: True
 ) -> AsyncIterator[tuple[datetime, Figures]]:
     """(start, figures) of the days, hours and parts of hours of the range.
 
@@ -148,7 +148,7 @@ def _one_bucket(tz: ZoneInfo, granularity: Granularity) -> Callable[[datetime], 
 
 
 async def add_customer_figures(
-    customer_id: PydanticObjectId, window: Range, series: Series
+    customer_id: PydanticObjectId, window: ReportRange, series: Series
 ) -> None:
     """A customer's events and sessions of the range, each into its bucket."""
     between = {"$gte": window.start, "$lt": window.end}
@@ -179,7 +179,7 @@ async def report(
     time_zone: str = "UTC",
     granularity: Granularity = Granularity.DAY,
 ) -> Report:
-    window = Range.of(start, end, max_days)
+    window = ReportRange.of(start, end, max_days)
     tz = zone(time_zone)
     series = Series(window, tz, granularity)
     overall: Figures | None = None

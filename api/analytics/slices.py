@@ -26,9 +26,9 @@ from bson import Binary
 
 from api.analytics.documents import AnalyticsSlices
 from api.analytics.figures import EVENT_FIELDS, READ_BATCH, Figures, pack, unpack
-from api.db import upsert_one
+from api.core.hourkeys import hour_key, hour_start
+from api.db.client import upsert_one
 from api.events.documents import Event
-from api.timeutil import hour_key, hour_start
 
 SLICE = timedelta(minutes=5)
 MINUTES = tuple(range(0, 60, 5))

@@ -6,7 +6,7 @@ from typing import Any
 
 from api.auth.documents import AuditEntry
 from api.auth.roles import Principal
-from api.pagination import Ordering, Page, Window, paginate
+from api.db.pagination import Ordering, Page, Window, paginate
 
 _ORDER = Ordering(field="at", attr="at", kind="date", descending=True)
 

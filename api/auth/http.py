@@ -21,8 +21,8 @@ from api.auth import oidc
 from api.auth.roles import ANONYMOUS, Principal
 from api.auth.secrets import API_KEY_PREFIX, WRITE_KEY_PREFIX
 from api.auth.service import api_key_principal, session_principal, write_key_principal
+from api.core.strings import text_problem
 from api.settings import Settings
-from api.text import text_problem
 
 log = logging.getLogger("api")
 

@@ -12,7 +12,6 @@ from typing import TypeVar
 from beanie import PydanticObjectId
 from pydantic import ValidationError
 
-from api import ratelimit
 from api.auth import audit
 from api.auth.documents import ApiKey, StaffSession, StaffUser, WriteKey
 from api.auth.roles import Kind, Principal, Role, staff, website
@@ -25,10 +24,11 @@ from api.auth.secrets import (
     needs_rehash,
     new_token,
 )
+from api.core.errors import InputError
 from api.customers.documents import now
-from api.dberrors import is_duplicate_key
-from api.errors import InputError
-from api.pagination import Ordering, Page, Window, paginate
+from api.db.errors import is_duplicate_key
+from api.db.pagination import Ordering, Page, Window, paginate
+from api.ratelimit import service as ratelimit
 
 # A key's lastUsedAt is written at most this often: a write per request would
 # double the database work of a busy integration.

@@ -1,5 +1,5 @@
-"""``python -m api customers reindex``: the derived fields of stored customers
-computed again.
+"""The derived fields of stored customers computed again (``python -m api
+customers reindex``).
 
 A customer's ``searchTerms`` and ``sortName`` are written with the customer, by
 the code of that day; after that code changes (a better transliteration, a new
@@ -12,7 +12,6 @@ meanwhile (whose write computed fresh terms itself) is left alone.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,8 +19,6 @@ from pymongo import UpdateOne
 
 from api.customers.documents import Customer
 from api.customers.search import customer_terms, sort_name
-from api.db import init_documents, make_client
-from api.settings import Settings
 
 PAGE = 500
 _SOURCES = ("distinctId", "name", "email", "language")
@@ -63,18 +60,3 @@ async def reindex() -> Reindexed:
             changed += result.modified_count
         seen += len(page)
         last = page[-1]["_id"]
-
-
-async def run_reindex(settings: Settings) -> int:
-    client = make_client(settings)
-    try:
-        await init_documents(client, settings.mongodb_db)
-        began = time.perf_counter()
-        result = await reindex()
-        print(
-            f"reindexed {result.changed:,} of {result.customers:,} customers"
-            f" in {time.perf_counter() - began:.1f} s"
-        )
-        return 0
-    finally:
-        await client.close()

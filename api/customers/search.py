@@ -32,7 +32,7 @@ from typing import Any
 from anyascii import anyascii
 from unidecode import unidecode
 
-from api.filters import all_of
+from api.db.filters import all_of
 
 _WORD_SPLIT = re.compile(r"[^0-9a-z]+")
 # The local part of an address is split where people join their names.

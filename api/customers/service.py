@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from api.core.errors import InputError
+from api.core.timerange import TimeRange
 from api.customers.documents import Customer
 from api.customers.search import search_filter
-from api.errors import InputError
-from api.filters import all_of
-from api.pagination import Ordering, Page, Window, paginate
-from api.timerange import TimeRange
+from api.db.filters import all_of
+from api.db.pagination import Ordering, Page, Window, paginate
 
 
 class CustomerOrderField(StrEnum):

@@ -15,8 +15,8 @@ from bson import ObjectId
 from pydantic import AfterValidator, Field, model_validator
 from pymongo import ASCENDING, IndexModel
 
-from api.text import text_problem
-from api.timeutil import hour_key
+from api.core.hourkeys import hour_key
+from api.core.strings import text_problem
 
 # Absolute caps; ingestion applies its configured (lower or equal) limits first.
 METADATA_MAX_BYTES = 64 * 1024
@@ -35,7 +35,7 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 @dataclass(frozen=True)
-class _Walk:
+class _MetadataCheck:
     max_depth: int
     # Also refuse what BSON or FerretDB cannot store: for what comes in, not
     # for what is read back (MongoDB may hold such values from before).
@@ -76,7 +76,7 @@ class _Walk:
             raise ValueError(f"{path}: not a finite number")
 
 
-def _check(value: dict[str, Any], max_bytes: int, walk: _Walk) -> dict[str, Any]:
+def _check(value: dict[str, Any], max_bytes: int, walk: _MetadataCheck) -> dict[str, Any]:
     walk.check(value, 1, "metadata")
     size = len(json.dumps(value, default=str).encode())
     if size > max_bytes:
@@ -90,12 +90,12 @@ def check_metadata(
     max_depth: int = METADATA_MAX_DEPTH,
 ) -> dict[str, Any]:
     """The shape every stored event's metadata has."""
-    return _check(value, max_bytes, _Walk(max_depth, storable=False))
+    return _check(value, max_bytes, _MetadataCheck(max_depth, storable=False))
 
 
 def check_incoming_metadata(value: dict[str, Any], max_bytes: int, max_depth: int) -> None:
     """``check_metadata``, and every value one that all our servers can store."""
-    _check(value, max_bytes, _Walk(max_depth, storable=True))
+    _check(value, max_bytes, _MetadataCheck(max_depth, storable=True))
 
 
 Metadata = Annotated[dict[str, Any], AfterValidator(check_metadata)]

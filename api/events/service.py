@@ -8,11 +8,11 @@ from typing import Any
 
 from beanie import PydanticObjectId
 
-from api.errors import InputError
+from api.core.errors import InputError
+from api.core.timerange import TimeRange
+from api.db.filters import all_of
+from api.db.pagination import Ordering, Page, Window, paginate
 from api.events.documents import Event, EventType
-from api.filters import all_of
-from api.pagination import Ordering, Page, Window, paginate
-from api.timerange import TimeRange
 
 IN_TIME_ORDER = Ordering(field="timestamp", attr="timestamp", kind="date", descending=False)
 NEWEST_FIRST = Ordering(field="timestamp", attr="timestamp", kind="date", descending=True)

@@ -4,7 +4,6 @@ which also avoids a CORS preflight) and for servers."""
 
 from __future__ import annotations
 
-import json
 import logging
 
 from pymongo.errors import PyMongoError
@@ -12,13 +11,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from api import ratelimit
 from api.auth.http import BadCredentialError, authenticate, credential_principal
 from api.auth.roles import Permission
+from api.core import strictjson
+from api.core.errors import InputError
 from api.cors import EXPOSE_HEADERS
-from api.errors import InputError
 from api.guard import RETRY_AFTER_SECONDS, rate_scope
 from api.ingestion.service import track
+from api.ratelimit import service as ratelimit
 
 log = logging.getLogger("api.ingestion")
 
@@ -52,10 +52,6 @@ def _cors(request: Request) -> dict[str, str]:
             "Vary": "Origin",
         }
     return {"Vary": "Origin"}
-
-
-def _no_constants(name: str) -> None:
-    raise ValueError(f"{name} is not JSON")
 
 
 async def _read_body(request: Request) -> bytes | None:
@@ -106,11 +102,11 @@ async def track_endpoint(request: Request) -> Response:
     if body is None:
         return _error(413, "BAD_USER_INPUT", f"body larger than {MAX_BODY_BYTES} bytes", cors)
     try:
-        payload = json.loads(body, parse_constant=_no_constants)
-    except (ValueError, UnicodeDecodeError):
-        return _error(400, "BAD_USER_INPUT", "body is not valid JSON", cors)
-    except RecursionError:
+        payload = strictjson.loads(body)
+    except strictjson.TooDeepError:
         return _error(400, "BAD_USER_INPUT", "body nests too deeply", cors)
+    except ValueError:
+        return _error(400, "BAD_USER_INPUT", "body is not valid JSON", cors)
     if not isinstance(payload, dict) or not isinstance(payload.get("events", []), list):
         return _error(
             400, "BAD_USER_INPUT", 'body must be {"events": [...], "identify": {...}}', cors

@@ -17,12 +17,12 @@ from pydantic import (
     model_validator,
 )
 
+from api.core.errors import InputError
+from api.core.strings import text_problem
+from api.core.timerange import as_utc
 from api.customers.documents import CountryCode, LanguageTag
-from api.errors import InputError
 from api.events.documents import EventType, check_incoming_metadata
 from api.settings import Settings
-from api.text import text_problem
-from api.timerange import as_utc
 
 
 def _storable(value: Any) -> Any:

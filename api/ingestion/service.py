@@ -38,9 +38,10 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
 
 from api.analytics.hours import mark_dirty
 from api.analytics.slices import touched as touched_slices
+from api.core.errors import InputError
+from api.core.strings import encodable
 from api.customers.documents import Customer
-from api.db import DUPLICATE_KEY, is_duplicate_key
-from api.errors import InputError
+from api.db.errors import DUPLICATE_KEY, is_duplicate_key
 from api.events.documents import Event, event_object_id
 from api.ingestion.models import (
     Identity,
@@ -53,7 +54,6 @@ from api.ingestion.models import (
 from api.ingestion.sessions import Plan, apply_plan, plan_sessions
 from api.sessions.documents import Session
 from api.settings import Settings
-from api.text import encodable
 
 Status = Literal["accepted", "duplicate", "rejected"]
 counted = metrics.get_meter("tracking.ingestion").create_counter(

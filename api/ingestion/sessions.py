@@ -15,11 +15,11 @@ from datetime import datetime, timedelta
 
 from beanie import PydanticObjectId, SortDirection
 
+from api.core.hourkeys import hour_key
 from api.customers.documents import Customer
-from api.db import upsert_one
+from api.db.client import upsert_one
 from api.ingestion.models import IncomingEvent
 from api.sessions.documents import Session
-from api.timeutil import hour_key
 
 
 def client_session_object_id(customer_id: PydanticObjectId, client_id: str) -> PydanticObjectId:

@@ -8,7 +8,7 @@ from beanie import Document, PydanticObjectId
 from pydantic import Field, model_validator
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from api.timeutil import hour_key
+from api.core.hourkeys import hour_key
 
 
 class Session(Document):

@@ -8,10 +8,10 @@ from typing import Any
 
 from beanie import PydanticObjectId
 
-from api.filters import all_of
-from api.pagination import Ordering, Page, Window, paginate
+from api.core.timerange import TimeRange
+from api.db.filters import all_of
+from api.db.pagination import Ordering, Page, Window, paginate
 from api.sessions.documents import Session
-from api.timerange import TimeRange
 
 NEWEST_FIRST = Ordering(field="startTime", attr="start_time", kind="date", descending=True)
 

@@ -10,7 +10,7 @@ import strawberry
 from api.analytics.figures import FUNNEL, Figures
 from api.analytics.service import Granularity as Grain
 from api.analytics.service import Report
-from api.errors import InputError
+from api.core.errors import InputError
 from api.events.documents import EventType
 
 

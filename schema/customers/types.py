@@ -10,9 +10,9 @@ import strawberry
 from beanie import PydanticObjectId
 from strawberry import relay
 
+from api.core.errors import InputError
 from api.customers import documents
 from api.customers.service import CustomerFilter, CustomerOrderField
-from api.errors import InputError
 from api.sessions.service import SessionFilter, customer_sessions
 from schema.connections import Connection, to_connection, window
 from schema.inputs import OrderDirection, TimeRangeInput

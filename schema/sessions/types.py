@@ -35,7 +35,7 @@ class SessionFilterInput:
     device: str | None = strawberry.field(default=None, description="e.g. web, ios, android.")
 
     def to_filter(self) -> SessionFilter:
-        from api.timerange import TimeRange
+        from api.core.timerange import TimeRange
 
         return SessionFilter(
             started=TimeRange.of("filter", self.from_, self.to),

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from api.analytics import hours
-from api.db import init_documents, make_client
+from api.db.client import init_documents, make_client
 from tests.benchmarks.report import markdown_table
 from tests.benchmarks.run import bench_settings, cpu_model, database, database_kind
 

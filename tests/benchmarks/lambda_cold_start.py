@@ -49,7 +49,7 @@ from pymongo import AsyncMongoClient
 
 from api.auth.roles import Role
 from api.auth.service import create_api_key
-from api.db import init_documents
+from api.db.client import init_documents
 from infra import localdb
 from tests.benchmarks.report import markdown_table
 from tests.factories import insert_customers
@@ -64,7 +64,7 @@ CACHED, FROM_SOURCE = "cached .pyc", "no .pyc (as the Lambda zip)"
 MODES = (CACHED, FROM_SOURCE)
 QUERY = """{ customers(first: 20) { totalCount nodes { name email country lastSeenAt } } }"""
 
-# The child: one cold container. Binding is timed by wrapping api.db's
+# The child: one cold container. Binding is timed by wrapping api.db.client's
 # init_documents, which Database.ensure_ready looks up at call time.
 CHILD = f"""
 import json, sys, time
@@ -73,16 +73,16 @@ began = time.perf_counter()
 import api.lambda_handler as lambda_handler
 imported = time.perf_counter() - began
 
-import api.db
+import api.db.client
 binding = []
-init_documents = api.db.init_documents
+init_documents = api.db.client.init_documents
 async def timed(*args, **kwargs):
     began = time.perf_counter()
     try:
         return await init_documents(*args, **kwargs)
     finally:
         binding.append(time.perf_counter() - began)
-api.db.init_documents = timed
+api.db.client.init_documents = timed
 
 event = json.loads(sys.stdin.read())
 warm = int(sys.argv[1])

@@ -15,9 +15,9 @@ from strawberry import relay
 
 from api.customers.search import normalize
 from api.customers.service import CustomerFilter, CustomerOrderField, customer_query, ordering
+from api.db.filters import all_of
+from api.db.pagination import Ordering, _beyond, decode_cursor, fingerprint
 from api.events.service import IN_TIME_ORDER
-from api.filters import all_of
-from api.pagination import Ordering, _beyond, decode_cursor, fingerprint
 from api.sessions.service import NEWEST_FIRST
 
 Db = AsyncDatabase[dict[str, Any]]

@@ -42,7 +42,7 @@ from pymongo import AsyncMongoClient
 from api.app import create_app
 from api.auth.roles import Role
 from api.auth.service import create_api_key
-from api.db import init_documents, make_client
+from api.db.client import init_documents, make_client
 from api.settings import Settings
 from infra import localdb
 from tests.api_process import bearer
@@ -71,7 +71,7 @@ ANALYTICS_SHARES = (0.01, 0.1, 1.0)
 # The code that computes the hourly analytics: when it changes, they are rebuilt.
 ANALYTICS_CODE = (
     "api/analytics/hours.py", "api/analytics/figures.py", "api/analytics/documents.py",
-    "api/timeutil.py",
+    "api/core/hourkeys.py",
 )  # fmt: skip
 
 Call = Callable[[], Awaitable[object]]
@@ -128,11 +128,11 @@ async def dataset(
 
 
 async def _load(client: AsyncMongoClient[dict[str, Any]], db_name: str, customers: int) -> Any:
-    from api.seed import load  # written separately; imported late so --help works without it
+    from api.demo.seed import load  # written separately; imported late so --help works without it
 
     db = client[db_name]
     # A changed generator makes other data: reload rather than measure stale data.
-    seeder = code_hash("api/seed.py")
+    seeder = code_hash("api/demo/seed.py")
     wanted = {"customers": customers, "seed": SEED, "anchor": ANCHOR, "seeder": seeder}
     marker = await db.bench_meta.find_one({"_id": "dataset"})
     if marker and all(marker.get(key) == value for key, value in wanted.items()):

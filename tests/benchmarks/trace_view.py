@@ -31,9 +31,9 @@ import httpx
 from opentelemetry.proto.logs.v1.logs_pb2 import LogRecord
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
-from api import seed
 from api.analytics import hours
-from api.db import init_documents, make_client
+from api.db.client import init_documents, make_client
+from api.demo import seed
 from api.settings import Settings
 from infra import localdb
 from tests.api_process import admin_key, bearer, start_api, stop_api

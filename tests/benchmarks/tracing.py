@@ -26,8 +26,8 @@ from pymongo import AsyncMongoClient
 from strawberry.relay import GlobalID
 
 from api.analytics.hours import rebuild
-from api.db import init_documents
-from api.seed import load
+from api.db.client import init_documents
+from api.demo.seed import load
 from infra import localdb
 from tests.api_process import admin_key, bearer, start_api, stop_api
 from tests.benchmarks.report import markdown_table

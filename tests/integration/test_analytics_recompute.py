@@ -19,10 +19,10 @@ from api.analytics import hours
 from api.analytics.documents import AnalyticsHour
 from api.analytics.figures import EVENT_FIELDS, Figures, unpack
 from api.analytics.hours import compute_hour, hour_figures, mark_dirty, rebuild
-from api.db import init_documents, make_client
+from api.core.hourkeys import HOUR, floor_hour, hour_key, hour_start
+from api.db.client import init_documents, make_client
 from api.ingestion.service import track
 from api.settings import Settings
-from api.timeutil import HOUR, floor_hour, hour_key, hour_start
 from tests.ingest_helpers import NOW, event
 
 KEY = "2026-03-04T10"

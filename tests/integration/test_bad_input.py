@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from api.auth.service import create_write_key
-from api.errors import InputError
-from api.ingestion.bulk import run_import
+from api.cli.imports import run_import
+from api.core.errors import InputError
 from api.ingestion.models import parse_identity
 from api.ingestion.service import identify
 from tests.conftest import WAYS

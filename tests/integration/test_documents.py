@@ -3,7 +3,7 @@ from pydantic import ValidationError
 from pymongo.errors import DuplicateKeyError
 
 from api.customers.documents import Customer, email_key
-from api.db import DOCUMENT_MODELS, ensure_indexes
+from api.db.client import DOCUMENT_MODELS, ensure_indexes
 from api.events.documents import Event, check_metadata
 
 

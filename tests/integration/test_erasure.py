@@ -14,9 +14,9 @@ from strawberry.relay import GlobalID
 
 from api.analytics.figures import unpack
 from api.auth.roles import Kind, Role, staff
+from api.core.hourkeys import hour_key
 from api.customers.erase import Erasure, erase_customer
 from api.ingestion.service import track
-from api.timeutil import hour_key
 from tests.ingest_helpers import NOW, event, random_batch
 from tests.integration.test_analytics import (
     ANALYTICS,

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from api.ratelimit import RateCounter
+from api.ratelimit.documents import RateCounter
 from api.settings import Settings
 from infra.localdb import free_port
 from tests.api_process import ROOT, start_api, stop_api

@@ -9,7 +9,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from api.ingestion.bulk import run_import
+from api.cli.imports import run_import
 from tests.ingest_helpers import NOW, event
 
 ROOT = Path(__file__).resolve().parents[2]

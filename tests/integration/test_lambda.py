@@ -40,7 +40,8 @@ TIME_EPOCH_MS = 1_795_000_000_000
 # Only the local server, the demo data, the command line and the tests use
 # these: on the Lambda path each would only lengthen the cold start.
 LOCAL_ONLY_PACKAGES = {"uvicorn", "faker", "rich", "playwright", "httpx", "locust", "pytest"}
-LOCAL_ONLY_MODULES = {"api.__main__", "api.main", "api.seed", "api.auth.cli", "api.analytics.cli",
+LOCAL_ONLY_MODULES = {"api.__main__", "api.main", "api.cli", "api.cli.main", "api.cli.access",
+                      "api.cli.analytics", "api.demo", "api.demo.seed",
                       "api.ingestion.bulk"}  # fmt: skip
 
 # Runs in the child: the events come on stdin, one response per event goes back.

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api import seed
 from api.customers.documents import Customer
 from api.customers.search import normalize
-from api.seed import generate
+from api.demo import seed
+from api.demo.seed import generate
 from tests.factories import insert_customers
 
 SEARCH = """

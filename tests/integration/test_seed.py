@@ -16,10 +16,11 @@ from typing import Any
 from beanie.odm.utils.dump import get_dict
 from bson import ObjectId
 
-from api import seed
+from api.cli.seed import run
 from api.customers.documents import Customer
+from api.demo import seed
+from api.demo.seed import SeedStats, generate, load
 from api.events.documents import Event, EventType
-from api.seed import SeedStats, generate, load, run
 from api.sessions.documents import Session
 
 ANCHOR = datetime(2026, 3, 1, tzinfo=UTC)
@@ -112,7 +113,8 @@ def test_generate_is_deterministic_and_seed_dependent():
 def test_generate_is_deterministic_across_processes():
     """No dependence on hash randomisation or anything else of the process."""
     script = (
-        "import hashlib, pickle; from datetime import datetime, UTC; from api.seed import generate;"
+        "import hashlib, pickle; from datetime import datetime, UTC;"
+        "from api.demo.seed import generate;"
         "docs = list(generate(20, 7, datetime(2026, 3, 1, tzinfo=UTC)));"
         "print(hashlib.sha256(pickle.dumps(docs)).hexdigest())"
     )

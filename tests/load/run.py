@@ -7,7 +7,7 @@ against the API as its own process, with locust (headless, in a subprocess).
     uv run python -m tests.load.run --smoke      # a handful of users, every kind of request once
 
 The baseline (1x) is 10 staff, 5 analysts and 30 website visitors at once
-(tests/load/kinds.py). For each run: a freshly seeded database (api.seed,
+(tests/load/kinds.py). For each run: a freshly seeded database (api.demo.seed,
 2,000 customers by default, then the hourly analytics), an API key per staff
 member and analyst and a write key per website, the API started with uvicorn
 and N workers (and its daily analytics warmed up once per database), locust
@@ -59,7 +59,7 @@ from strawberry import relay
 
 from api.auth.roles import Role
 from api.auth.service import create_api_key, create_write_key
-from api.db import init_documents, make_client
+from api.db.client import init_documents, make_client
 from api.settings import Settings
 from infra import localdb
 from tests import api_process
@@ -143,7 +143,7 @@ def settings(uri: str, name: str) -> Settings:
 async def prepare(uri: str, name: str, customers: int, staff: int, analysts: int) -> dict[str, Any]:
     """Seed ``name`` afresh and make the credentials; the fixture for the locustfile."""
     from api.analytics.hours import rebuild
-    from api.seed import load, midnight_utc
+    from api.demo.seed import load, midnight_utc
 
     client: AsyncMongoClient[dict[str, Any]] = make_client(settings(uri, name))
     try:

@@ -1,4 +1,4 @@
-from api.filters import all_of
+from api.db.filters import all_of
 
 
 def test_disjoint_clauses_merge_flat():

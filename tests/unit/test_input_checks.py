@@ -9,14 +9,14 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from api.analytics.service import Range
-from api.errors import InputError
+from api.analytics.service import ReportRange as Range
+from api.core.errors import InputError
+from api.core.hourkeys import hour_key, hour_start, hours_between
+from api.core.strings import encodable, text_problem
+from api.core.timerange import TimeRange, as_utc
 from api.events.documents import check_incoming_metadata, check_metadata
 from api.ingestion.models import parse_event, parse_identity
 from api.settings import Settings
-from api.text import encodable, text_problem
-from api.timerange import TimeRange, as_utc
-from api.timeutil import hour_key, hour_start, hours_between
 
 SETTINGS = Settings(mongodb_uri="mongodb://127.0.0.1:1/")
 NOW = datetime(2026, 11, 29, 10, tzinfo=UTC)

@@ -4,8 +4,8 @@ import json
 import pytest
 from beanie import PydanticObjectId
 
-from api.errors import InputError
-from api.pagination import Ordering, decode_cursor, fingerprint
+from api.core.errors import InputError
+from api.db.pagination import Ordering, decode_cursor, fingerprint
 
 BY_DATE = Ordering(field="createdAt", attr="created_at", kind="date", descending=True)
 

@@ -9,3 +9,4 @@ class InputError(ValueError):
     def __init__(self, argument: str, message: str) -> None:
         super().__init__(f"{argument}: {message}")
         self.argument = argument
+        self.reason = message

@@ -18,9 +18,9 @@ from pymongo.monitoring import CommandListener
 from api.analytics.documents import AnalyticsDay, AnalyticsHour, AnalyticsSlices
 from api.auth.documents import AUTH_DOCUMENTS
 from api.customers.documents import Customer
-from api.dberrors import DUPLICATE_KEY, is_duplicate_key
+from api.db.errors import is_duplicate_key
 from api.events.documents import Event
-from api.ratelimit import RateCounter
+from api.ratelimit.documents import RateCounter
 from api.sessions.documents import Session
 from api.settings import Settings
 
@@ -36,7 +36,6 @@ DOCUMENT_MODELS: list[type[Document]] = [
     *AUTH_DOCUMENTS,
     RateCounter,
 ]
-__all__ = ["DUPLICATE_KEY", "is_duplicate_key"]
 
 
 async def upsert_one(

@@ -9,7 +9,7 @@ Faker instances seeded from it, so the same ``(customers, seed, anchor)`` gives
 identical documents, ObjectIds included, for the same Faker, Unidecode and
 pypinyin versions. The first N customers of a larger run equal a run of N customers.
 
-``load`` bulk-inserts them; ``run`` is ``python -m api seed``.
+``load`` bulk-inserts them; ``python -m api seed`` (api/cli/seed.py) runs both.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from typing import Any
 from bson import ObjectId
 from faker import Faker
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -41,13 +40,10 @@ from rich.progress import (
 )
 from unidecode import unidecode
 
-from api.analytics.hours import rebuild
+from api.core.hourkeys import hour_key
 from api.customers.documents import email_key
 from api.customers.search import customer_terms, romanisation, sort_name
-from api.db import init_documents, make_client
 from api.events.documents import EventType, event_object_id
-from api.settings import Settings
-from api.timeutil import hour_key
 
 Doc = dict[str, Any]
 Batch = tuple[list[Doc], list[Doc], list[Doc]]
@@ -690,45 +686,3 @@ async def load(
 def midnight_utc(moment: datetime | None = None) -> datetime:
     moment = _utc(moment) if moment else datetime.now(UTC)
     return moment.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-async def run(settings: Settings, customers: int, seed: int, if_empty: bool) -> int:
-    """CLI entry: connects with api.db.make_client + init_documents(client, settings.mongodb_db),
-    if if_empty and the customers collection already has a document, prints a line saying
-    so and returns 0; otherwise load(...) with anchor = today's midnight UTC, prints a
-    one-line summary (counts and seconds, docs/s) and returns 0. Closes the client.
-
-    A load that collides with documents already present (same seed twice, or an
-    email taken) prints what was rejected and returns 1."""
-    name = settings.mongodb_db
-    client = make_client(settings)
-    try:
-        await init_documents(client, name)
-        database = client[name]
-        if if_empty and await database["customers"].find_one({}, {"_id": 1}) is not None:
-            print(f"database {name!r} already has customers; nothing seeded")
-            return 0
-        try:
-            stats = await load(database, customers, seed, midnight_utc())
-        except BulkWriteError as error:
-            rejected = len(error.details.get("writeErrors", []))
-            first = error.details.get("writeErrors", [{}])[0].get("errmsg", "")
-            print(
-                f"seed into {name!r} stopped: {rejected} documents rejected ({first}); "
-                "the database already holds data - use an empty database or --if-empty"
-            )
-            return 1
-        total = stats.customers + stats.sessions + stats.events
-        rate = total / stats.seconds if stats.seconds > 0 else 0.0
-        print(
-            f"seeded {stats.customers:,} customers, {stats.sessions:,} sessions and "
-            f"{stats.events:,} events into {name!r} in {stats.seconds:.1f} s "
-            f"({rate:,.0f} docs/s)"
-        )
-        # Seeding writes raw documents, bypassing ingestion: compute the hourly
-        # analytics from them once.
-        hours = await rebuild()
-        print(f"computed analytics for {hours:,} hours")
-        return 0
-    finally:
-        await client.close()

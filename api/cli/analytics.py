@@ -6,27 +6,25 @@ import time
 from datetime import datetime
 
 from api.analytics.hours import rebuild
-from api.db import init_documents, make_client
+from api.cli.command import connected
+from api.core.errors import InputError
+from api.core.timerange import utc_span
 from api.settings import Settings
-from api.timerange import as_utc
 
 
 async def run_rebuild(settings: Settings, start: datetime | None, end: datetime | None) -> int:
     try:
-        start = as_utc(start) if start else None
-        end = as_utc(end) if end else None
-    except ValueError as error:
-        print(f"--from/--to: {error}")
+        start, end = utc_span("range", start, end)
+    except InputError as error:
+        # Named as the flags are: the same checks as the API's, in the CLI's words.
+        print(
+            "--to must be after --from"
+            if error.argument == "range"
+            else f"--from/--to: {error.reason}"
+        )
         return 2
-    if start and end and end <= start:
-        print("--to must be after --from")
-        return 2
-    client = make_client(settings)
-    try:
-        await init_documents(client, settings.mongodb_db)
+    async with connected(settings):
         began = time.perf_counter()
         hours = await rebuild(start, end)
         print(f"rebuilt {hours:,} hours of analytics in {time.perf_counter() - began:.1f} s")
         return 0
-    finally:
-        await client.close()

@@ -15,24 +15,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from beanie import Document
-from pydantic import Field
-from pymongo import ASCENDING, IndexModel, ReturnDocument
+from pymongo import ReturnDocument
 from pymongo.errors import PyMongoError
 
-from api.dberrors import is_duplicate_key
+from api.db.errors import is_duplicate_key
+from api.ratelimit.documents import RateCounter
 
 WINDOW_SECONDS = 60
-
-
-class RateCounter(Document):
-    id: str  # type: ignore[assignment]  # "<scope>:<who>:<window start>"
-    hits: int = 0
-    expires_at: datetime = Field(alias="expiresAt")
-
-    class Settings:
-        name = "rate_limits"
-        indexes = [IndexModel([("expiresAt", ASCENDING)], name="expiresAt")]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ which other users of the machine can see in the process list.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import os
 import secrets
@@ -20,9 +19,9 @@ from pymongo.errors import PyMongoError
 
 from api.auth import service
 from api.auth.roles import Role
-from api.db import init_documents, make_client
-from api.errors import InputError
-from api.pagination import MAX_PAGE_SIZE, Window
+from api.cli.command import connected, run
+from api.core.errors import InputError
+from api.db.pagination import MAX_PAGE_SIZE, Window
 from api.settings import Settings, Stage
 from schema.auth.types import global_id, key_id
 
@@ -46,10 +45,9 @@ def _password(args: argparse.Namespace) -> str:
 
 
 async def _with_db(settings: Settings, work: Callable[[], Awaitable[None]]) -> int:
-    client = make_client(settings)
     try:
-        await init_documents(client, settings.mongodb_db)
-        await work()
+        async with connected(settings):
+            await work()
         return 0
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -57,8 +55,6 @@ async def _with_db(settings: Settings, work: Callable[[], Awaitable[None]]) -> i
     except PyMongoError as error:
         print(f"error: the database is unreachable: {type(error).__name__}", file=sys.stderr)
         return 1
-    finally:
-        await client.close()
 
 
 def _date(value: Any) -> str:
@@ -137,12 +133,9 @@ def _all() -> Window:
     return Window(first=MAX_PAGE_SIZE)
 
 
-def run(command: Callable[[argparse.Namespace, Settings], Awaitable[None]]) -> Any:
+def _handler(command: Callable[[argparse.Namespace, Settings], Awaitable[None]]) -> Any:
     def handler(args: argparse.Namespace) -> int:
-        from api.__main__ import _settings
-
-        settings = _settings()
-        return asyncio.run(_with_db(settings, lambda: command(args, settings)))
+        return run(lambda settings: _with_db(settings, lambda: command(args, settings)))
 
     return handler
 
@@ -166,7 +159,7 @@ def add_commands(commands: Any) -> None:
         users_actions.add_parser(name).add_argument("--email", required=True)
     users_actions.add_parser("list")
     users_actions.add_parser("demo", help="dev only: a local admin with a fresh password")
-    users_cmd.set_defaults(func=run(users))
+    users_cmd.set_defaults(func=_handler(users))
 
     keys_cmd = commands.add_parser("keys", help="API keys for programmatic reading")
     keys_actions = keys_cmd.add_subparsers(dest="action", required=True)
@@ -175,11 +168,11 @@ def add_commands(commands: Any) -> None:
     key_create.add_argument("--role", choices=roles, default=Role.VIEWER.value)
     keys_actions.add_parser("revoke").add_argument("id", help=ID_HELP)
     keys_actions.add_parser("list")
-    keys_cmd.set_defaults(func=run(keys))
+    keys_cmd.set_defaults(func=_handler(keys))
 
     write_cmd = commands.add_parser("write-keys", help="websites' keys for sending events")
     write_actions = write_cmd.add_subparsers(dest="action", required=True)
     write_actions.add_parser("create").add_argument("--website", required=True)
     write_actions.add_parser("revoke").add_argument("id", help=ID_HELP)
     write_actions.add_parser("list")
-    write_cmd.set_defaults(func=run(write_keys))
+    write_cmd.set_defaults(func=_handler(write_keys))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
-from api.errors import InputError
+from api.core.errors import InputError
 
 OUT_OF_RANGE = "outside the years 1 to 9999 in UTC"
+NOT_AFTER = "'to' must be after 'from'"
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -31,6 +32,27 @@ def bound_as_utc(argument: str, moment: datetime) -> datetime:
         raise InputError(argument, str(error)) from None
 
 
+@overload
+def utc_span(argument: str, start: datetime, end: datetime) -> tuple[datetime, datetime]: ...
+@overload
+def utc_span(
+    argument: str, start: datetime | None, end: datetime | None
+) -> tuple[datetime | None, datetime | None]: ...
+
+
+def utc_span(
+    argument: str, start: datetime | None, end: datetime | None
+) -> tuple[datetime | None, datetime | None]:
+    """The ends of a range in UTC, either one open (None): the one check of
+    every time range. InputError names ``argument.from`` or ``argument.to``
+    when an end is out of range, and ``argument`` when 'to' is not after 'from'."""
+    start = bound_as_utc(f"{argument}.from", start) if start else None
+    end = bound_as_utc(f"{argument}.to", end) if end else None
+    if start and end and end <= start:
+        raise InputError(argument, NOT_AFTER)
+    return start, end
+
+
 @dataclass(frozen=True)
 class TimeRange:
     start: datetime | None = None
@@ -40,11 +62,7 @@ class TimeRange:
     def of(cls, argument: str, start: datetime | None, end: datetime | None) -> TimeRange | None:
         if start is None and end is None:
             return None
-        start = bound_as_utc(f"{argument}.from", start) if start else None
-        end = bound_as_utc(f"{argument}.to", end) if end else None
-        if start and end and end <= start:
-            raise InputError(argument, "'to' must be after 'from'")
-        return cls(start, end)
+        return cls(*utc_span(argument, start, end))
 
     def mongo(self, field: str) -> dict[str, Any]:
         bounds: dict[str, datetime] = {}

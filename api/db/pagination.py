@@ -20,8 +20,8 @@ from typing import Any, Generic, Literal, TypeVar
 from beanie import Document, SortDirection
 from bson import ObjectId, json_util
 
-from api.errors import InputError
-from api.filters import all_of
+from api.core.errors import InputError
+from api.db.filters import all_of
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -86,21 +86,21 @@ def fingerprint(scope: str, ordering: Ordering, query: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-def encode_cursor(print_: str, ordering: Ordering, document: Document) -> str:
+def encode_cursor(signature: str, ordering: Ordering, document: Document) -> str:
     key = _encode_value(ordering.kind, getattr(document, ordering.attr))
-    raw = json.dumps([print_, key, str(document.id)], separators=(",", ":"))
+    raw = json.dumps([signature, key, str(document.id)], separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
 def decode_cursor(
-    argument: str, cursor: str, print_: str, ordering: Ordering
+    argument: str, cursor: str, signature: str, ordering: Ordering
 ) -> tuple[Any, ObjectId]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         stamp, key, ident = json.loads(raw)
     except (ValueError, TypeError) as error:
         raise InputError(argument, "is not a valid cursor") from error
-    if stamp != print_:
+    if stamp != signature:
         raise InputError(
             argument, "is a cursor from a different query (other list, order or filter)"
         )
@@ -154,12 +154,14 @@ async def paginate(
     _check_size("last", window.last)
     if window.first is not None and window.last is not None:
         raise InputError("last", "pass either first or last, not both")
-    print_ = fingerprint(scope, ordering, query)
+    signature = fingerprint(scope, ordering, query)
     after = (
-        decode_cursor("after", window.after, print_, ordering) if window.after is not None else None
+        decode_cursor("after", window.after, signature, ordering)
+        if window.after is not None
+        else None
     )
     before = (
-        decode_cursor("before", window.before, print_, ordering)
+        decode_cursor("before", window.before, signature, ordering)
         if window.before is not None
         else None
     )
@@ -204,7 +206,7 @@ async def paginate(
         has_next = lambda: exists_beyond(before, ahead=True)  # noqa: E731
     return Page(
         items=rows,
-        cursors=[encode_cursor(print_, ordering, row) for row in rows],
+        cursors=[encode_cursor(signature, ordering, row) for row in rows],
         has_next=has_next,
         has_previous=has_previous,
         total=total,

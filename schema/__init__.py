@@ -1,4 +1,4 @@
-"""The GraphQL schema: types per domain, connections and the root Query."""
+"""The GraphQL schema: each domain's types and root fields, merged in schema/root.py."""
 
 from __future__ import annotations
 
@@ -7,21 +7,13 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from strawberry.tools import merge_types
 
-from schema.auth.types import AuthMutation, AuthQuery
 from schema.authz import Authorization
-from schema.customers.erasure import ErasureMutation
 from schema.errors import ErrorCodes, HiddenSuggestions, may_learn_schema
-from schema.events.types import EventsQuery
-from schema.ingestion.types import IngestionMutation
 from schema.limits import QueryLimits
-from schema.query import CustomerQuery
+from schema.root import Mutation, Query
 from schema.text import StorableText
 from schema.tracing import Tracing
-
-Query = merge_types("Query", (AuthQuery, CustomerQuery, EventsQuery))
-Mutation = merge_types("Mutation", (AuthMutation, IngestionMutation, ErasureMutation))
 
 
 class ExecutionContext(StrawberryGraphQLCoreExecutionContext):

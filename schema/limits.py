@@ -72,7 +72,7 @@ from strawberry.extensions import SchemaExtension
 from api.db.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from api.settings import Settings
 from schema.errors import Code
-from schema.query import MAX_NODES
+from schema.nodes import MAX_NODES
 
 CONNECTION_SUFFIX = "Connection"
 

@@ -10,8 +10,10 @@ import strawberry
 from api.analytics.figures import FUNNEL, Figures
 from api.analytics.service import Granularity as Grain
 from api.analytics.service import Report
+from api.auth.roles import Permission
 from api.core.errors import InputError
-from api.events.documents import EventType
+from schema.authz import needs
+from schema.events import EventType
 
 
 def _ratio(part: float, whole: float) -> float | None:
@@ -38,6 +40,7 @@ class Granularity(Enum):
         return Grain(self.value)
 
 
+@needs(Permission.READ)
 @strawberry.type
 class EventTypeStats:
     type: EventType
@@ -47,6 +50,7 @@ class EventTypeStats:
     )
 
 
+@needs(Permission.READ)
 @strawberry.type
 class PageStats:
     page: str
@@ -54,6 +58,7 @@ class PageStats:
     average_time_spent_seconds: float | None
 
 
+@needs(Permission.READ)
 @strawberry.type
 class FunnelStep:
     step: EventType
@@ -61,6 +66,7 @@ class FunnelStep:
     share: float | None = strawberry.field(description="Of all sessions in the range.")
 
 
+@needs(Permission.READ)
 @strawberry.type
 class Breakdown:
     key: str | None = strawberry.field(description="Null when unknown.")
@@ -68,6 +74,7 @@ class Breakdown:
     share: float | None
 
 
+@needs(Permission.READ)
 @strawberry.type
 class TimeSeriesPoint:
     start: datetime = strawberry.field(
@@ -81,6 +88,7 @@ class TimeSeriesPoint:
     conversion_rate: float | None
 
 
+@needs(Permission.READ)
 @strawberry.type
 class TypeComparison:
     type: EventType
@@ -90,6 +98,7 @@ class TypeComparison:
     )
 
 
+@needs(Permission.READ)
 @strawberry.type
 class PageComparison:
     page: str
@@ -99,6 +108,7 @@ class PageComparison:
     overall_average_time_spent_seconds: float | None
 
 
+@needs(Permission.READ)
 @strawberry.type
 class CustomerComparison:
     active_customers: int = strawberry.field(description="Everyone active in the range.")
@@ -169,6 +179,7 @@ def _comparison(mine: Figures, overall: Figures) -> CustomerComparison:
     return CustomerComparison(active_customers=people, event_types=types, pages=pages)
 
 
+@needs(Permission.READ)
 @strawberry.type(description="Figures of a time range: everyone, or one customer.")
 class Analytics:
     start: datetime = strawberry.field(name="from")

@@ -10,19 +10,24 @@ import strawberry
 from beanie import PydanticObjectId
 from strawberry import relay
 
+from api.auth.roles import Permission
 from api.core.errors import InputError
 from api.customers import documents
 from api.customers.service import CustomerFilter, CustomerOrderField
+from api.db.pagination import Window
 from api.sessions.service import SessionFilter, customer_sessions
-from schema.connections import Connection, to_connection, window
+from schema.authz import needs
+from schema.connections import Connection, paged, to_connection
+from schema.context import Info
 from schema.inputs import OrderDirection, TimeRangeInput
-from schema.nodes import DocumentNode
+from schema.nodes import DocumentNode, to_node
 
 if TYPE_CHECKING:
     from schema.sessions.types import Session, SessionFilterInput
 
-SessionType = Annotated["Session", strawberry.lazy("schema.sessions.types")]
-SessionFilterType = Annotated["SessionFilterInput", strawberry.lazy("schema.sessions.types")]
+# Sessions import this module: their types are named here lazily.
+LazySession = Annotated["Session", strawberry.lazy("schema.sessions.types")]
+LazySessionFilterInput = Annotated["SessionFilterInput", strawberry.lazy("schema.sessions.types")]
 
 CustomerOrderFieldEnum = strawberry.enum(
     CustomerOrderField, name="CustomerOrderField", description="What customers are sorted by."
@@ -67,6 +72,7 @@ def _each(argument: str, values: Iterable[str] | None, check: Any) -> list[str]:
     return checked
 
 
+@needs(Permission.READ)
 @strawberry.type(description="A visitor of a tracked website, known by the site's own id.")
 class Customer(DocumentNode, relay.Node):  # type: ignore[misc]  # relay.Node overloads resolve_nodes
     document = documents.Customer
@@ -104,19 +110,27 @@ class Customer(DocumentNode, relay.Node):  # type: ignore[misc]  # relay.Node ov
             "is refused."
         )
     )
+    @paged
     async def sessions(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        filter: SessionFilterType | None = None,
-    ) -> Connection[SessionType] | None:
-        from schema.sessions.types import Session
-
+        self, window: Window, filter: LazySessionFilterInput | None = None
+    ) -> Connection[LazySession] | None:
         page = await customer_sessions(
             PydanticObjectId(self.database_id),
             filter.to_filter() if filter else SessionFilter(),
-            window(first, after, last, before),
+            window,
         )
-        return to_connection(page, Session.from_document)
+        return to_connection(page, to_node)
+
+
+async def customer_of(root: Any, info: Info) -> Customer | None:
+    """The ``customer`` field of what belongs to one (a session, an event)."""
+    doc = await info.context.loaders.of(documents.Customer).load(root._customer_id)
+    return Customer.from_document(doc) if doc else None
+
+
+@needs(Permission.ADMIN)
+@strawberry.type
+class EraseCustomerPayload:
+    erased_customer_id: strawberry.ID
+    sessions: int = strawberry.field(description="Sessions deleted.")
+    events: int = strawberry.field(description="Events deleted.")

@@ -3,42 +3,35 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import cast
 
 import strawberry
 from beanie import PydanticObjectId
 from strawberry import relay
 from strawberry.scalars import JSON
 
-from api.customers.documents import Customer as CustomerDocument
+from api.auth.roles import Permission
 from api.events import documents
-from api.events.service import EventFilter, find_events
+from api.events.service import EventFilter
 from api.sessions.documents import Session as SessionDocument
-from schema.connections import Connection, to_connection, window
+from schema.authz import needs
 from schema.context import Info
+from schema.customers.types import customer_of
+from schema.events import EventType
 from schema.ids import parse_global_id
 from schema.inputs import TimeRangeInput
 from schema.nodes import DocumentNode
-
-if TYPE_CHECKING:
-    from schema.customers.types import Customer
-    from schema.sessions.types import Session
-
-CustomerType = Annotated["Customer", strawberry.lazy("schema.customers.types")]
-SessionType = Annotated["Session", strawberry.lazy("schema.sessions.types")]
-
-EventTypeEnum = strawberry.enum(
-    documents.EventType, name="EventType", description="What a customer did."
-)
+from schema.sessions.types import Session
 
 
+@needs(Permission.READ)
 @strawberry.type(description="One thing a customer did, inside a session.")
 class Event(DocumentNode, relay.Node):  # type: ignore[misc]  # relay.Node overloads resolve_nodes
     document = documents.Event
 
     id: relay.NodeID[str]
     database_id: str
-    type: EventTypeEnum  # type: ignore[valid-type]
+    type: EventType
     page: str = strawberry.field(description="The page path, such as /product/12.")
     timestamp: datetime
     metadata: JSON = strawberry.field(
@@ -62,23 +55,16 @@ class Event(DocumentNode, relay.Node):  # type: ignore[misc]  # relay.Node overl
         )
 
     @strawberry.field
-    async def session(self, info: Info) -> SessionType | None:
-        from schema.sessions.types import Session
-
+    async def session(self, info: Info) -> Session | None:
         doc = await info.context.loaders.of(SessionDocument).load(self._session_id)
         return Session.from_document(doc) if doc else None
 
-    @strawberry.field
-    async def customer(self, info: Info) -> CustomerType | None:
-        from schema.customers.types import Customer
-
-        doc = await info.context.loaders.of(CustomerDocument).load(self._customer_id)
-        return Customer.from_document(doc) if doc else None
+    customer = strawberry.field(resolver=customer_of)
 
 
 @strawberry.input(description="Which events: every given condition must hold.")
 class EventFilterInput:
-    types: list[EventTypeEnum] | None = None  # type: ignore[valid-type]
+    types: list[EventType] | None = None
     pages: list[str] | None = strawberry.field(default=None, description="Exact page paths.")
     customer_id: strawberry.ID | None = None
     time: TimeRangeInput | None = None
@@ -93,27 +79,3 @@ class EventFilterInput:
             customer_id=customer,
             time=self.time.to_range("filter.time") if self.time else None,
         )
-
-
-@strawberry.type
-class EventsQuery:
-    @strawberry.field(
-        description=(
-            "Raw events across customers, newest first unless oldestFirst (analysts and admins)."
-        )
-    )
-    async def events(
-        self,
-        filter: EventFilterInput | None = None,
-        oldest_first: bool = False,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Event]:
-        page = await find_events(
-            filter.to_filter() if filter else EventFilter(),
-            window(first, after, last, before),
-            newest_first=not oldest_first,
-        )
-        return to_connection(page, Event.from_document)

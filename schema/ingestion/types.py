@@ -1,4 +1,4 @@
-"""GraphQL mutations of ingestion: identifyCustomer and trackEvents."""
+"""GraphQL types of ingestion: what identifyCustomer and trackEvents take and answer."""
 
 from __future__ import annotations
 
@@ -8,14 +8,10 @@ from enum import Enum
 import strawberry
 from strawberry.scalars import JSON
 
-from api.events.documents import EventType
-from api.ingestion.models import parse_identity
-from api.ingestion.service import identify, track
-from schema.context import Info
+from api.auth.roles import Permission
+from schema.authz import Needs, needs
 from schema.customers.types import Customer
-from schema.events.types import EventTypeEnum
-
-assert EventTypeEnum is EventType  # strawberry.enum registers the domain enum in place
+from schema.events import EventType
 
 
 @strawberry.input(description="Who a customer is; only distinctId is required.")
@@ -77,6 +73,7 @@ class TrackStatus(Enum):
     REJECTED = "rejected"
 
 
+@needs(Permission.INGEST)
 @strawberry.type
 class TrackEventResult:
     index: int = strawberry.field(description="Position in the batch.")
@@ -85,6 +82,7 @@ class TrackEventResult:
     reason: str | None = strawberry.field(description="Why it was rejected.")
 
 
+@needs(Permission.INGEST)
 @strawberry.type
 class TrackEventsPayload:
     accepted: int
@@ -93,39 +91,8 @@ class TrackEventsPayload:
     results: list[TrackEventResult]
 
 
+@needs(Permission.INGEST)
 @strawberry.type
 class IdentifyCustomerPayload:
-    customer: Customer
-
-
-@strawberry.type
-class IngestionMutation:
-    @strawberry.mutation(
-        description="Create or update a customer by distinctId; never a duplicate."
-    )
-    async def identify_customer(self, input: IdentifyCustomerInput) -> IdentifyCustomerPayload:
-        customer = await identify(parse_identity(input.raw()))
-        return IdentifyCustomerPayload(customer=Customer.from_document(customer))
-
-    @strawberry.mutation(
-        description=(
-            "Record up to 500 events. Each is accepted, a duplicate (already stored: "
-            "retrying is safe) or rejected with a reason; a bad event never rejects the others."
-        )
-    )
-    async def track_events(self, info: Info, events: list[TrackEventInput]) -> TrackEventsPayload:
-        result = await track([event.raw() for event in events], info.context.settings)
-        return TrackEventsPayload(
-            accepted=result.count("accepted"),
-            duplicates=result.count("duplicate"),
-            rejected=result.count("rejected"),
-            results=[
-                TrackEventResult(
-                    index=item.index,
-                    event_id=item.event_id,
-                    status=TrackStatus(item.status),
-                    reason=item.reason,
-                )
-                for item in result.results
-            ],
-        )
+    # A write key may record an identity, not read the customer back.
+    customer: Customer = strawberry.field(extensions=[Needs(Permission.READ)])

@@ -9,21 +9,24 @@ import strawberry
 from beanie import PydanticObjectId
 from strawberry import relay
 
-from api.customers.documents import Customer as CustomerDocument
-from api.events.documents import EventType as EventKind
+from api.auth.roles import Permission
+from api.core.timerange import TimeRange
+from api.db.pagination import Window
 from api.events.service import session_events
 from api.sessions import documents
 from api.sessions.service import SessionFilter, is_active
-from schema.connections import Connection, to_connection, window
+from schema.authz import needs
+from schema.connections import Connection, paged, to_connection
 from schema.context import Info
-from schema.nodes import DocumentNode
+from schema.customers.types import customer_of
+from schema.events import EventType
+from schema.nodes import DocumentNode, to_node
 
 if TYPE_CHECKING:
-    from schema.customers.types import Customer
     from schema.events.types import Event
 
-CustomerType = Annotated["Customer", strawberry.lazy("schema.customers.types")]
-EventType = Annotated["Event", strawberry.lazy("schema.events.types")]
+# Events import this module: their type is named here lazily.
+LazyEvent = Annotated["Event", strawberry.lazy("schema.events.types")]
 
 
 @strawberry.input(description="Narrows a customer's sessions.")
@@ -35,14 +38,13 @@ class SessionFilterInput:
     device: str | None = strawberry.field(default=None, description="e.g. web, ios, android.")
 
     def to_filter(self) -> SessionFilter:
-        from api.core.timerange import TimeRange
-
         return SessionFilter(
             started=TimeRange.of("filter", self.from_, self.to),
             devices=(self.device,) if self.device else (),
         )
 
 
+@needs(Permission.READ)
 @strawberry.type(description="One visit of a customer: from its first event to its last.")
 class Session(DocumentNode, relay.Node):  # type: ignore[misc]  # relay.Node overloads resolve_nodes
     document = documents.Session
@@ -92,27 +94,12 @@ class Session(DocumentNode, relay.Node):  # type: ignore[misc]  # relay.Node ove
             return None
         return (self.last_event_at - self.start_time).total_seconds()
 
-    @strawberry.field
-    async def customer(self, info: Info) -> CustomerType | None:
-        from schema.customers.types import Customer
-
-        doc = await info.context.loaders.of(CustomerDocument).load(self._customer_id)
-        return Customer.from_document(doc) if doc else None
+    customer = strawberry.field(resolver=customer_of)
 
     @strawberry.field(description="The session's events in the order they happened.")
+    @paged
     async def events(
-        self,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        types: list[EventKind] | None = None,
-    ) -> Connection[EventType]:
-        from schema.events.types import Event
-
-        page = await session_events(
-            PydanticObjectId(self.database_id),
-            tuple(types or ()),
-            window(first, after, last, before),
-        )
-        return to_connection(page, Event.from_document)
+        self, window: Window, types: list[EventType] | None = None
+    ) -> Connection[LazyEvent]:
+        page = await session_events(PydanticObjectId(self.database_id), tuple(types or ()), window)
+        return to_connection(page, to_node)

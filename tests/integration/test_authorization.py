@@ -27,7 +27,7 @@ from graphql import (
 from api.auth.roles import Role
 from api.auth.service import create_user, create_write_key
 from schema import schema
-from schema.authz import ROOT_FIELDS, TYPE_PERMISSIONS, UnknownFieldError, required
+from schema.permissions import ROOT_FIELDS, TYPE_PERMISSIONS, UnknownFieldError, required
 from tests.conftest import Api
 
 GRAPHQL = schema._schema

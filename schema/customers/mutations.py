@@ -1,29 +1,26 @@
-"""The right to erasure, as a GraphQL mutation (admin)."""
+"""Root mutations of the customers domain: the right to erasure."""
 
 from __future__ import annotations
 
 import strawberry
 from graphql import GraphQLError
 
+from api.auth.roles import Permission
 from api.customers.erase import erase_customer
+from schema.authz import Needs
 from schema.context import Info
+from schema.customers.types import EraseCustomerPayload
 from schema.ids import parse_global_id
 
 
 @strawberry.type
-class EraseCustomerPayload:
-    erased_customer_id: strawberry.ID
-    sessions: int = strawberry.field(description="Sessions deleted.")
-    events: int = strawberry.field(description="Events deleted.")
-
-
-@strawberry.type
-class ErasureMutation:
+class CustomerMutation:
     @strawberry.mutation(
         description=(
             "Erase a customer with their sessions, events and share of every aggregate, "
             "and record who did it in the audit log. Cannot be undone."
-        )
+        ),
+        extensions=[Needs(Permission.ADMIN)],
     )
     async def erase_customer(self, info: Info, id: strawberry.ID) -> EraseCustomerPayload:
         _, ident = parse_global_id("id", id, "Customer")

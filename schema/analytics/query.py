@@ -1,0 +1,44 @@
+"""Root Query fields of analytics."""
+
+from __future__ import annotations
+
+import strawberry
+from beanie import PydanticObjectId
+
+from api.analytics.service import report
+from api.auth.roles import Permission
+from schema.analytics.types import Analytics, AnalyticsRangeInput, Granularity
+from schema.authz import Needs
+from schema.context import Info
+from schema.ids import parse_global_id
+
+
+@strawberry.type
+class AnalyticsQuery:
+    @strawberry.field(
+        description=(
+            "Figures of a time range [from, to): everyone's, or one customer's with the "
+            "average customer beside them. Buckets of timeSeries follow timeZone."
+        ),
+        extensions=[Needs(Permission.READ)],
+    )
+    async def analytics(
+        self,
+        info: Info,
+        range: AnalyticsRangeInput,
+        customer_id: strawberry.ID | None = None,
+        time_zone: str = "UTC",
+        granularity: Granularity = Granularity.DAY,
+    ) -> Analytics:
+        customer = None
+        if customer_id is not None:
+            customer = parse_global_id("customerId", customer_id, "Customer")[1]
+        found = await report(
+            range.from_,
+            range.to,
+            info.context.settings.analytics_max_span_days,
+            customer_id=PydanticObjectId(customer) if customer else None,
+            time_zone=time_zone,
+            granularity=granularity.domain(),
+        )
+        return Analytics.from_report(found, time_zone)

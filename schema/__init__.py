@@ -12,7 +12,7 @@ from schema.authz import Authorization
 from schema.errors import ErrorCodes, HiddenSuggestions, may_learn_schema
 from schema.limits import QueryLimits
 from schema.root import Mutation, Query
-from schema.text import StorableText
+from schema.storable_text import StorableText
 from schema.tracing import Tracing
 
 

@@ -74,6 +74,16 @@ async def load_node(info: Info, argument: str, value: str, expected: str | None 
     return await _load(info, *node_type(argument, value, expected))
 
 
+def by_id(kind: type[DocumentNode], description: str, extensions: list[Any]) -> Any:
+    """A root field: the ``kind`` with this global id; null when unknown."""
+
+    async def resolve(info: Info, id: strawberry.ID) -> Any:
+        return await load_node(info, "id", id, kind.__name__)
+
+    resolve.__annotations__["return"] = kind | None
+    return strawberry.field(resolver=resolve, description=description, extensions=extensions)
+
+
 @strawberry.type
 class NodeQuery:
     @strawberry.field(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -15,13 +15,17 @@ from schema.auth.types import ApiKey, CreateApiKeyPayload, SignInPayload, WriteK
 from schema.authz import PUBLIC, Needs
 from schema.context import Info
 
+T = TypeVar("T")
+
 
 def _coded(message: str, code: str, **extensions: Any) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code, **extensions})
 
 
-def _not_found(argument: str, value: str) -> GraphQLError:
-    return _coded(f"{argument}: no such object {value!r}", "NOT_FOUND")
+def _found(found: T | None, argument: str, value: str) -> T:
+    if found is None:
+        raise _coded(f"{argument}: no such object {value!r}", "NOT_FOUND")
+    return found
 
 
 @strawberry.type
@@ -78,9 +82,7 @@ class AuthMutation:
     )
     async def revoke_api_key(self, info: Info, id: strawberry.ID) -> ApiKey:
         key = await service.revoke_api_key(key_id(id, "ApiKey"), info.context.principal)
-        if key is None:
-            raise _not_found("id", id)
-        return ApiKey.from_document(key)
+        return ApiKey.from_document(_found(key, "id", id))
 
     @strawberry.mutation(
         description="Make a write key for a website's tracking snippet.",
@@ -96,6 +98,4 @@ class AuthMutation:
     )
     async def revoke_write_key(self, info: Info, id: strawberry.ID) -> WriteKey:
         key = await service.revoke_write_key(key_id(id, "WriteKey"), info.context.principal)
-        if key is None:
-            raise _not_found("id", id)
-        return WriteKey.from_document(key)
+        return WriteKey.from_document(_found(key, "id", id))

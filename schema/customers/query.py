@@ -9,10 +9,9 @@ from api.customers.service import CustomerFilter, customer_by_distinct_id, find_
 from api.db.pagination import Window
 from schema.authz import Needs
 from schema.connections import Connection, paged, to_connection
-from schema.context import Info
 from schema.customers.types import Customer, CustomerFilterInput, CustomerOrder
 from schema.inputs import OrderDirection
-from schema.nodes import load_node
+from schema.nodes import by_id
 
 
 # Two classes only for the order of Query's fields in the SDL, which prints
@@ -49,12 +48,9 @@ class CustomerListQuery:
 
 @strawberry.type
 class CustomerQuery:
-    @strawberry.field(
-        description="A customer by global id; null when unknown.",
-        extensions=[Needs(Permission.READ)],
+    customer = by_id(
+        Customer, "A customer by global id; null when unknown.", extensions=[Needs(Permission.READ)]
     )
-    async def customer(self, info: Info, id: strawberry.ID) -> Customer | None:
-        return await load_node(info, "id", id, "Customer")
 
     @strawberry.field(
         description="A customer by the website's own visitor id; null when unknown.",

@@ -9,19 +9,15 @@ from api.db.pagination import Window
 from api.events.service import EventFilter, find_events
 from schema.authz import Needs
 from schema.connections import Connection, paged, to_connection
-from schema.context import Info
 from schema.events.types import Event, EventFilterInput
-from schema.nodes import load_node
+from schema.nodes import by_id
 
 
 @strawberry.type
 class EventQuery:
-    @strawberry.field(
-        description="An event by global id; null when unknown.",
-        extensions=[Needs(Permission.READ)],
+    event = by_id(
+        Event, "An event by global id; null when unknown.", extensions=[Needs(Permission.READ)]
     )
-    async def event(self, info: Info, id: strawberry.ID) -> Event | None:
-        return await load_node(info, "id", id, "Event")
 
     @strawberry.field(
         description=(

@@ -6,16 +6,12 @@ import strawberry
 
 from api.auth.roles import Permission
 from schema.authz import Needs
-from schema.context import Info
-from schema.nodes import load_node
+from schema.nodes import by_id
 from schema.sessions.types import Session
 
 
 @strawberry.type
 class SessionQuery:
-    @strawberry.field(
-        description="A session by global id; null when unknown.",
-        extensions=[Needs(Permission.READ)],
+    session = by_id(
+        Session, "A session by global id; null when unknown.", extensions=[Needs(Permission.READ)]
     )
-    async def session(self, info: Info, id: strawberry.ID) -> Session | None:
-        return await load_node(info, "id", id, "Session")

@@ -167,7 +167,9 @@ def _unwrap(kind: Any) -> Any:
 
 
 @dataclass
-class _Walk:
+class _Measuring:
+    """One operation being measured: its depth, cost and aliases, fragment by fragment."""
+
     schema: GraphQLSchema
     variables: dict[str, Any]
     fragments: dict[str, FragmentDefinitionNode]
@@ -345,7 +347,7 @@ def measure(
         for definition in document.definitions
         if isinstance(definition, FragmentDefinitionNode)
     }
-    walk = _Walk(schema, _variables(operation, variables), fragments)
+    walk = _Measuring(schema, _variables(operation, variables), fragments)
     walk.measure_fragments()
     return walk.of_selections(
         operation.selection_set, schema.get_root_type(operation.operation), ""

@@ -15,6 +15,7 @@ from api.analytics import slices
 from api.analytics.documents import AnalyticsDay, AnalyticsHour
 from api.analytics.figures import EVENT_FIELDS, READ_BATCH, SESSION_FIELDS, Figures, pack, unpack
 from api.core.hourkeys import HOUR, floor_hour, hour_key, hour_start, hours_between
+from api.core.steps import Step, no_stop
 from api.db.client import upsert_one
 from api.db.errors import DUPLICATE_KEY
 from api.events.documents import Event
@@ -169,14 +170,10 @@ async def _recompute_and_store(
     return figures
 
 
-async def _no_step(step: str) -> None:
-    pass
-
-
 async def rebuild(
     start: datetime | None = None,
     end: datetime | None = None,
-    after_step: Callable[[str], Awaitable[None]] = _no_step,
+    after_step: Step = no_stop,
 ) -> int:
     """Recompute every hour in [start, end) (all hours when open) in one pass over
     the raw events and sessions; also repairs each session's event count, span

@@ -12,7 +12,6 @@ customers), and the customer last.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from beanie import PydanticObjectId
@@ -20,6 +19,7 @@ from beanie import PydanticObjectId
 from api.analytics.hours import day_figures, days_of, hour_figures, mark_dirty
 from api.auth import audit
 from api.auth.roles import Principal
+from api.core.steps import Step, no_stop
 from api.customers.documents import Customer
 from api.events.documents import Event
 from api.sessions.documents import Session
@@ -32,14 +32,10 @@ class Erasure:
     events: int
 
 
-async def _noop(step: str) -> None:
-    pass
-
-
 async def erase_customer(
     customer_id: PydanticObjectId,
     actor: Principal,
-    after_step: Callable[[str], Awaitable[None]] = _noop,
+    after_step: Step = no_stop,
 ) -> Erasure | None:
     """None when no such customer exists (nothing is recorded then).
     ``after_step`` lets the tests stop the work between steps."""

@@ -26,7 +26,7 @@ work between steps.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -39,6 +39,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
 from api.analytics.hours import mark_dirty
 from api.analytics.slices import touched as touched_slices
 from api.core.errors import InputError
+from api.core.steps import Step, no_stop
 from api.core.strings import encodable
 from api.customers.documents import Customer
 from api.db.errors import DUPLICATE_KEY, is_duplicate_key
@@ -59,7 +60,6 @@ Status = Literal["accepted", "duplicate", "rejected"]
 counted = metrics.get_meter("tracking.ingestion").create_counter(
     "ingest.events", description="Events received, by outcome"
 )
-Step = Callable[[str], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -78,10 +78,6 @@ class TrackResult:
 
     def count(self, status: Status) -> int:
         return sum(1 for result in self.results if result.status == status)
-
-
-async def _noop(step: str) -> None:
-    return None
 
 
 def _placeholder_name(distinct_id: str) -> str:
@@ -249,7 +245,7 @@ async def track(
     raw_events: Sequence[Any],
     settings: Settings,
     raw_identity: Any = None,
-    after_step: Step = _noop,
+    after_step: Step = no_stop,
 ) -> TrackResult:
     """Record a batch; a bad event never rejects its good neighbours.
 

@@ -7,8 +7,8 @@ from typing import Any, ClassVar, Self
 
 from beanie import Document
 
+from api.core.ids import object_id
 from schema.context import Info
-from schema.ids import object_id
 
 
 class DocumentNode:

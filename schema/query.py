@@ -10,13 +10,13 @@ from strawberry import relay
 
 from api.analytics.service import report
 from api.core.errors import InputError
+from api.core.ids import parse_global_id
 from api.customers.service import CustomerFilter, customer_by_distinct_id, find_customers
 from schema.analytics.types import Analytics, AnalyticsRangeInput, Granularity
 from schema.connections import Connection, to_connection, window
 from schema.context import Info
 from schema.customers.types import Customer, CustomerFilterInput, CustomerOrder
 from schema.events.types import Event
-from schema.ids import parse_global_id
 from schema.inputs import OrderDirection
 from schema.sessions.types import Session
 

@@ -6,10 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 import strawberry
-from beanie import PydanticObjectId
-from bson import ObjectId
 from graphql import GraphQLError
-from strawberry import relay
 from strawberry.scalars import JSON
 
 from api.auth import audit, service
@@ -18,9 +15,9 @@ from api.auth.documents import AuditEntry as AuditEntryDocument
 from api.auth.documents import WriteKey as WriteKeyDocument
 from api.auth.http import SESSION_COOKIE, clear_session_cookie, client_ip, set_session_cookie
 from api.auth.roles import Kind, Principal, Role, staff
+from api.core.ids import global_id, key_id
 from schema.connections import Connection, to_connection, window
 from schema.context import Info
-from schema.ids import parse_global_id
 
 # Registers the domain enum itself, so fields are annotated with Role.
 strawberry.enum(Role, name="Role", description="What a staff member may do.")
@@ -51,17 +48,6 @@ class SignInPayload:
     expires_at: datetime
 
 
-def global_id(type_name: str, ident: Any) -> strawberry.ID:
-    return strawberry.ID(relay.to_base64(type_name, str(ident)))
-
-
-def key_id(value: str, type_name: str) -> PydanticObjectId:
-    """A key's global id, or its database id as the audit log shows it."""
-    if ObjectId.is_valid(value):
-        return PydanticObjectId(value)
-    return parse_global_id("id", value, type_name)[1]
-
-
 @strawberry.type(description="A key for programmatic read access; the secret is shown once.")
 class ApiKey:
     id: strawberry.ID
@@ -76,7 +62,7 @@ class ApiKey:
     @classmethod
     def from_document(cls, doc: ApiKeyDocument) -> ApiKey:
         return cls(
-            id=global_id("ApiKey", doc.id),
+            id=strawberry.ID(global_id("ApiKey", doc.id)),
             name=doc.name,
             role=doc.role,
             prefix=doc.prefix,
@@ -111,7 +97,7 @@ class WriteKey:
     @classmethod
     def from_document(cls, doc: WriteKeyDocument) -> WriteKey:
         return cls(
-            id=global_id("WriteKey", doc.id),
+            id=strawberry.ID(global_id("WriteKey", doc.id)),
             website=doc.website,
             key=doc.key,
             created_at=doc.created_at,

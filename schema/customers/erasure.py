@@ -5,9 +5,9 @@ from __future__ import annotations
 import strawberry
 from graphql import GraphQLError
 
+from api.core.ids import parse_global_id
 from api.customers.erase import erase_customer
 from schema.context import Info
-from schema.ids import parse_global_id
 
 
 @strawberry.type

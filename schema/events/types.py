@@ -10,13 +10,13 @@ from beanie import PydanticObjectId
 from strawberry import relay
 from strawberry.scalars import JSON
 
+from api.core.ids import parse_global_id
 from api.customers.documents import Customer as CustomerDocument
 from api.events import documents
 from api.events.service import EventFilter, find_events
 from api.sessions.documents import Session as SessionDocument
 from schema.connections import Connection, to_connection, window
 from schema.context import Info
-from schema.ids import parse_global_id
 from schema.inputs import TimeRangeInput
 from schema.nodes import DocumentNode
 

@@ -29,8 +29,8 @@ from mangum import Mangum
 from pydantic import ValidationError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.app import create_app
 from api.logs import configure as configure_logs
+from api.server.app import create_app
 from api.settings import ConfigError, Settings, load_settings, settings_or_exit
 from api.telemetry.setup import configure as configure_telemetry
 

@@ -58,9 +58,9 @@ def create_app(settings: Settings, listeners: Sequence[CommandListener] = ()) ->
         ),
         # The body limit before any database work is done for the request.
         Middleware(BodyLimit, settings.graphql_max_body_bytes),
-        Middleware(Readiness, database),
-        Middleware(Authentication, settings),
-        Middleware(RateLimit, settings),
+        Middleware(Readiness),
+        Middleware(Authentication),
+        Middleware(RateLimit),
     ]
     routes = [
         *health.routes,

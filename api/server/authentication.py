@@ -14,15 +14,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pymongo.errors import PyMongoError
 from starlette.requests import Request
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.responses import Response
 
 from api.auth.http import SESSION_COOKIE, BadCredentialError, credential_principal
 from api.auth.roles import ANONYMOUS, Principal
 from api.auth.service import session_principal
 from api.server import responses
-from api.server.readiness import unavailable
+from api.server.gate import Gate
 from api.settings import Settings
 
 PRINCIPAL = "principal"
@@ -47,29 +46,14 @@ async def authenticate(request: Request, settings: Settings) -> Principal:
     return ANONYMOUS
 
 
-class Authentication:
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
-        self.app = app
-        self.settings = settings
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        request = Request(scope, receive)
+class Authentication(Gate):
+    async def check(self, request: Request) -> Response | None:
         try:
-            principal = await authenticate(request, self.settings)
+            principal = await authenticate(request, request.app.state.settings)
         except BadCredentialError as error:
-            refusal = responses.graphql_error(
-                request.headers, responses.unauthenticated(str(error))
-            )
-            await refusal(scope, receive, send)
-            return
-        except PyMongoError as error:
-            await unavailable(scope, error)(scope, receive, send)
-            return
-        scope.setdefault("state", {})[PRINCIPAL] = principal
-        await self.app(scope, receive, send)
+            return responses.graphql_error(request.headers, responses.unauthenticated(str(error)))
+        request.scope.setdefault("state", {})[PRINCIPAL] = principal
+        return None
 
 
 def principal_of(request: Any) -> Principal | None:

@@ -9,16 +9,15 @@ failed sign-ins the auth service counts.
 
 from __future__ import annotations
 
-from pymongo.errors import PyMongoError
 from starlette.requests import Request
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.responses import Response
 
 from api.auth.http import client_ip
 from api.auth.roles import ANONYMOUS, Kind, Principal
 from api.ratelimit import service as ratelimit
 from api.server import responses
 from api.server.authentication import principal_of
-from api.server.readiness import unavailable
+from api.server.gate import Gate
 from api.settings import Settings
 
 
@@ -38,23 +37,10 @@ async def charge(principal: Principal, request: Request, settings: Settings) -> 
         await ratelimit.charge(scope, who, limit)
 
 
-class RateLimit:
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
-        self.app = app
-        self.settings = settings
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        request = Request(scope, receive)
+class RateLimit(Gate):
+    async def check(self, request: Request) -> Response | None:
         try:
-            await charge(principal_of(request) or ANONYMOUS, request, self.settings)
+            await charge(principal_of(request) or ANONYMOUS, request, request.app.state.settings)
         except ratelimit.RateLimitedError as error:
-            refusal = responses.graphql_error(request.headers, responses.rate_limited(error))
-            await refusal(scope, receive, send)
-            return
-        except PyMongoError as error:
-            await unavailable(scope, error)(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
+            return responses.graphql_error(request.headers, responses.rate_limited(error))
+        return None

@@ -13,36 +13,19 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from pymongo.errors import PyMongoError
 from starlette.applications import Starlette
-from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.requests import Request
+from starlette.responses import Response
 
 from api.db.client import Database
-from api.server import responses
+from api.server.gate import Gate
 
 log = logging.getLogger("api")
 
 
-class Readiness:
-    def __init__(self, app: ASGIApp, database: Database) -> None:
-        self.app = app
-        self.database = database
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        try:
-            await self.database.ensure_ready()
-        except PyMongoError as error:
-            await unavailable(scope, error)(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
-
-
-def unavailable(scope: Scope, error: PyMongoError) -> ASGIApp:
-    """The answer when the database fails before the request is executed."""
-    log.warning("database unavailable: %s", error)
-    return responses.graphql_error(Headers(scope=scope), responses.unavailable())
+class Readiness(Gate):
+    async def check(self, request: Request) -> Response | None:
+        await request.app.state.database.ensure_ready()
+        return None
 
 
 def lifespan(database: Database) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:

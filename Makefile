@@ -1,6 +1,6 @@
 # Two commands do all set-up on a fresh machine:
 #   make dev    install, start the local database, load demo data, serve API + GraphiQL
-#   make test   lint, types, SDL check, unit and integration tests (what CI runs)
+#   make test   lint and layers (import-linter), types, SDL check, unit and integration tests (what CI runs)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -71,6 +71,7 @@ serve: db
 lint: deps
 	"$(UV)" run ruff check .
 	"$(UV)" run ruff format --check .
+	"$(UV)" run lint-imports
 
 types: deps
 	"$(UV)" run mypy

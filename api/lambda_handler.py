@@ -29,8 +29,9 @@ from mangum import Mangum
 from pydantic import ValidationError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.app import create_app
+from api.core.errors import Code
 from api.logs import configure as configure_logs
+from api.server.app import create_app
 from api.settings import ConfigError, Settings, load_settings, settings_or_exit
 from api.telemetry.setup import configure as configure_telemetry
 
@@ -155,7 +156,12 @@ def through_origin(event: dict[str, Any], secrets: Sequence[str]) -> bool:
 
 
 def refused() -> dict[str, Any]:
-    body = {"error": {"code": "FORBIDDEN", "message": "requests come through the site's address"}}
+    body = {
+        "error": {
+            "code": Code.FORBIDDEN.value,
+            "message": "requests come through the site's address",
+        }
+    }
     return {
         "statusCode": 403,
         "headers": {"content-type": "application/json", "x-content-type-options": "nosniff"},

@@ -64,7 +64,7 @@ class Settings(BaseSettings):
     # Analytics.
     analytics_max_span_days: int = Field(default=366, ge=1, le=3660)
 
-    # What one GraphQL request may ask (schema/limits.py, api/bodylimit.py, docs/api.md).
+    # What one GraphQL request may ask (schema/limits.py, api/server/bodylimit.py, docs/api.md).
     # GraphiQL's introspection query is 7 deep and under 3,000 characters long.
     graphql_max_depth: int = Field(default=12, ge=7, le=100)
     # One full page (100 nodes) must always be possible.

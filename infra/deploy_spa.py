@@ -8,8 +8,8 @@ served by the stack's CloudFront distribution from its private S3 bucket
         --bucket BUCKET --distribution ID [--commit SHA] [--dry-run]
 
 Each file gets the Cache-Control the API gives it when it serves the same file
-itself (``api/web.py``, ``api/graphiql.py``): content-hashed ``assets/`` for a
-year, ``index.html`` and ``config.js`` never without asking, ``tracker.js``
+itself (``api/server/static.py``, ``api/server/graphiql.py``): content-hashed
+``assets/`` for a year, ``index.html`` and ``config.js`` never without asking, ``tracker.js``
 five minutes. ``index.html`` goes last, so that no browser gets an index whose
 assets are not there yet; old assets are kept for the tabs still running the
 previous build (and for a rollback).
@@ -132,8 +132,10 @@ def upload(args: argparse.Namespace) -> int:
 
 def bundle(args: argparse.Namespace) -> int:
     """The site as one folder: web/dist, tracker.js and GraphiQL's scripts,
-    which the Lambda does not have (api/graphiql.py serves them locally)."""
-    from api import graphiql, web  # here only: the other commands run without the app's packages
+    which the Lambda does not have (api/server/graphiql.py serves them locally)."""
+    # Here only: the other commands run without the app's packages.
+    from api.server import graphiql
+    from api.server import static as web
 
     out: Path = args.out
     if not (DIST / "index.html").is_file():

@@ -29,7 +29,7 @@ from typing import Any
 
 API_KEY_ENV = "SMOKE_API_KEY"
 TIMEOUT_SECONDS = 20
-# Every response must carry these (api/security.py, and CloudFront's response
+# Every response must carry these (api/server/security.py, and CloudFront's response
 # headers policy for files from S3); HSTS only matters, and is only sent, over HTTPS.
 SECURITY_HEADERS = (
     "Content-Security-Policy",

@@ -22,6 +22,7 @@ from strawberry.extensions import FieldExtension, SchemaExtension
 from strawberry.types.field import StrawberryField
 
 from api.auth.roles import Permission, Principal
+from api.core.errors import Code
 from schema.errors import may_learn_schema
 
 log = logging.getLogger("api.graphql")
@@ -151,12 +152,12 @@ INTROSPECTION = {"__schema", "__type"}
 def refusal(principal: Principal, needed: Permission, where: str) -> GraphQLError:
     if not principal.authenticated:
         return GraphQLError(
-            f"{where}: sign in or send an API key", extensions={"code": "UNAUTHENTICATED"}
+            f"{where}: sign in or send an API key", extensions={"code": Code.UNAUTHENTICATED}
         )
     return GraphQLError(
         f"{where}: needs the {needed.value} permission, which {principal.kind.value} "
         f"{principal.role.value if principal.role else 'credentials'} do not have",
-        extensions={"code": "FORBIDDEN", "permission": needed.value},
+        extensions={"code": Code.FORBIDDEN, "permission": needed.value},
     )
 
 
@@ -168,7 +169,7 @@ def check(
     except UnknownFieldError:
         log.error("no permission declared for %s.%s: refused", type_name, field_name)
         return GraphQLError(
-            f"{type_name}.{field_name}: not available", extensions={"code": "FORBIDDEN"}
+            f"{type_name}.{field_name}: not available", extensions={"code": Code.FORBIDDEN}
         )
     if needed is None or principal.can(needed):
         return None
@@ -193,7 +194,7 @@ class Authorization(SchemaExtension):
                 if info.context.settings.introspection_enabled
                 else "introspection is turned off here"
             )
-            raise GraphQLError(reason, extensions={"code": "FORBIDDEN"})
+            raise GraphQLError(reason, extensions={"code": Code.FORBIDDEN})
         # __typename anywhere, and the fields of the introspection types.
         if not name.startswith("__") and not info.parent_type.name.startswith("__"):
             table = table_of(info.schema)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from enum import StrEnum
 from typing import Any
 
 from graphql import GraphQLError, validate
@@ -16,22 +15,10 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
-from api.core.errors import InputError
-from api.guard import RETRY_AFTER_SECONDS
+from api.core.errors import RETRY_AFTER_SECONDS, Code, InputError
 from api.ratelimit.service import RateLimitedError
 
 log = logging.getLogger("api.graphql")
-
-
-class Code(StrEnum):
-    BAD_USER_INPUT = "BAD_USER_INPUT"
-    NOT_FOUND = "NOT_FOUND"
-    UNAUTHENTICATED = "UNAUTHENTICATED"
-    FORBIDDEN = "FORBIDDEN"
-    QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
-    RATE_LIMITED = "RATE_LIMITED"
-    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
-    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
 _UNAVAILABLE = (ServerSelectionTimeoutError, ConnectionFailure, AutoReconnect)
@@ -204,9 +191,9 @@ _RETRY_STATUS = {Code.SERVICE_UNAVAILABLE: 503, Code.RATE_LIMITED: 429}
 
 def _ask_to_retry(context: object, errors: list[GraphQLError], whole: bool) -> None:
     """The same answer as an outage or a rate limit met before execution
-    (api/guard.py): Retry-After, and 503 or 429 when nothing could be answered.
-    With partial data the status stays 200, as GraphQL over HTTP has it, but
-    clients still learn when to retry."""
+    (api/server/readiness.py, ratelimit.py): Retry-After, and 503 or 429 when
+    nothing could be answered. With partial data the status stays 200, as
+    GraphQL over HTTP has it, but clients still learn when to retry."""
     response = getattr(context, "response", None)
     retrying = [error for error in errors if _code(error) in _RETRY_STATUS]
     if response is None or not retrying:  # without HTTP (schema.execute in a script)

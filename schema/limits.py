@@ -7,7 +7,7 @@ parsing). Each exceeded limit gives one error; nothing is executed.
 * **documentSize**: characters of query text and of ``operationName``, which
   is matched against the document's names and echoed when none matches. A
   longer request is not parsed, so no other limit is reported with it.
-  Variables are bounded by the body's size (api/bodylimit.py), the limit
+  Variables are bounded by the body's size (api/server/bodylimit.py), the limit
   meant for them: ``trackEvents`` batches are sent as variables.
 * **depth**: the deepest field, root fields being at depth 1
   (``{ customers { nodes { id } } }`` is 3 deep). Fragments and inline

@@ -16,9 +16,9 @@ from strawberry import relay
 
 from api.auth.roles import Permission
 from api.core.errors import InputError
+from api.core.ids import object_id, parse_global_id
 from schema.authz import Needs
 from schema.context import Info
-from schema.ids import object_id, parse_global_id
 
 MAX_NODES = 100
 

@@ -25,12 +25,12 @@ from pymongo.monitoring import (
     CommandSucceededEvent,
 )
 
-from api.app import create_app
 from api.auth.documents import ApiKey, StaffSession, WriteKey
 from api.auth.roles import Role
 from api.auth.service import create_api_key, create_write_key
 from api.db.client import init_documents, make_client
 from api.ratelimit.documents import RateCounter
+from api.server.app import create_app
 from api.settings import Settings
 from infra import localdb
 from tests.api_process import serve

@@ -26,9 +26,9 @@ import pytest
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from api.app import create_app
 from api.auth.roles import Role
 from api.auth.service import create_api_key, create_write_key
+from api.server.app import create_app
 from api.settings import Settings
 from infra import localdb
 from tests.api_process import serve

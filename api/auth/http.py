@@ -1,10 +1,8 @@
-"""Who sent a request: a bearer credential, or the SPA's session cookie.
+"""A caller's credential and address: the principal a bearer credential
+stands for, the session cookie, and the address a request is counted against.
 
-``Authorization: Bearer`` takes an API key (``ctk_…``), a website's write key
-(``ctw_…``) or, when single sign-on is configured, a JWT from the identity
-provider. Without it, the session cookie set at sign-in is used. A credential
-that is present but wrong is an error (401), never silently anonymous: a
-client with a revoked key should hear so.
+Read by the server's authentication (api/server/authentication.py) and by the
+sign-in mutations, which set and clear the cookie.
 """
 
 from __future__ import annotations
@@ -18,9 +16,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.auth import oidc
-from api.auth.roles import ANONYMOUS, Principal
+from api.auth.roles import Principal
 from api.auth.secrets import API_KEY_PREFIX, WRITE_KEY_PREFIX
-from api.auth.service import api_key_principal, session_principal, write_key_principal
+from api.auth.service import api_key_principal, write_key_principal
 from api.core.strings import text_problem
 from api.settings import Settings
 
@@ -31,14 +29,6 @@ SESSION_COOKIE = "ct_session"
 
 class BadCredentialError(Exception):
     """A credential was sent and refused; the message is safe to show."""
-
-
-def bearer(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() != "bearer" or not value.strip():
-        return None
-    return value.strip()
 
 
 async def credential_principal(token: str, settings: Settings) -> Principal:
@@ -65,17 +55,6 @@ async def credential_principal(token: str, settings: Settings) -> Principal:
     if found is None:
         raise BadCredentialError("the bearer credential is invalid, expired or revoked")
     return found
-
-
-async def authenticate(request: Request, settings: Settings) -> Principal:
-    token = bearer(request)
-    if token is not None:
-        return await credential_principal(token, settings)
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if cookie:
-        # An expired session is simply signed out: the SPA shows sign-in.
-        return await session_principal(cookie) or ANONYMOUS
-    return ANONYMOUS
 
 
 # The counter of requests whose peer address cannot be told (below): they share

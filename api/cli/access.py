@@ -21,9 +21,9 @@ from api.auth import service
 from api.auth.roles import Role
 from api.cli.command import connected, run
 from api.core.errors import InputError
+from api.core.ids import global_id, key_id
 from api.db.pagination import MAX_PAGE_SIZE, Window
 from api.settings import Settings, Stage
-from schema.auth.types import global_id, key_id
 
 DEMO_ADMIN = "admin@tracking.test"
 # Ids are printed as the API shows them (ApiKey.id, WriteKey.id); the audit

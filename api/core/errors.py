@@ -1,6 +1,25 @@
-"""Errors the services raise; the GraphQL layer turns them into error codes."""
+"""Errors the services raise, and the codes every answer names them by
+(``extensions.code`` in GraphQL, ``error.code`` elsewhere)."""
 
 from __future__ import annotations
+
+from enum import StrEnum
+
+# How long a client should wait when the database is away: about the time a
+# replica set takes to elect a new primary.
+RETRY_AFTER_SECONDS = 5
+
+
+class Code(StrEnum):
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    NOT_FOUND = "NOT_FOUND"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+    RATE_LIMITED = "RATE_LIMITED"
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+    NOT_ACCEPTABLE = "NOT_ACCEPTABLE"
 
 
 class InputError(ValueError):

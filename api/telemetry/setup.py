@@ -48,7 +48,7 @@ log = logging.getLogger("api.telemetry")
 class TraceResponse(ResponsePropagator):
     """The W3C ``traceresponse`` header. OpenTelemetry's own propagator also adds
     ``Access-Control-Expose-Headers`` to every response; which origins may read
-    it is for CORS to say (``api/cors.py``)."""
+    it is for CORS to say (``api/server/cors.py``)."""
 
     def inject(
         self,

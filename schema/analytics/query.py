@@ -7,10 +7,10 @@ from beanie import PydanticObjectId
 
 from api.analytics.service import report
 from api.auth.roles import Permission
+from api.core.ids import parse_global_id
 from schema.analytics.types import Analytics, AnalyticsRangeInput, Granularity
 from schema.authz import Needs
 from schema.context import Info
-from schema.ids import parse_global_id
 
 
 @strawberry.type

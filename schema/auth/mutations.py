@@ -11,7 +11,9 @@ from graphql import GraphQLError
 from api.auth import service
 from api.auth.http import SESSION_COOKIE, clear_session_cookie, client_ip, set_session_cookie
 from api.auth.roles import Kind, Permission, Role, staff
-from schema.auth.types import ApiKey, CreateApiKeyPayload, SignInPayload, WriteKey, key_id, me_of
+from api.core.errors import Code
+from api.core.ids import key_id
+from schema.auth.types import ApiKey, CreateApiKeyPayload, SignInPayload, WriteKey, me_of
 from schema.authz import PUBLIC, Needs
 from schema.context import Info
 
@@ -24,7 +26,7 @@ def _coded(message: str, code: str, **extensions: Any) -> GraphQLError:
 
 def _found(found: T | None, argument: str, value: str) -> T:
     if found is None:
-        raise _coded(f"{argument}: no such object {value!r}", "NOT_FOUND")
+        raise _coded(f"{argument}: no such object {value!r}", Code.NOT_FOUND)
     return found
 
 
@@ -45,7 +47,7 @@ class AuthMutation:
         lifetime = timedelta(hours=settings.session_hours)
         signed_in = await service.sign_in(email, password, lifetime, client, limits)
         if signed_in is None:
-            raise _coded("wrong email or password", "UNAUTHENTICATED")
+            raise _coded("wrong email or password", Code.UNAUTHENTICATED)
         if info.context.response is not None:
             set_session_cookie(
                 info.context.response, signed_in.token, lifetime, settings.secure_cookies

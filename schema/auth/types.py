@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, cast
+from typing import cast
 
 import strawberry
-from beanie import PydanticObjectId
-from bson import ObjectId
-from strawberry import relay
 from strawberry.scalars import JSON
 
 from api.auth.documents import ApiKey as ApiKeyDocument
 from api.auth.documents import AuditEntry as AuditEntryDocument
 from api.auth.documents import WriteKey as WriteKeyDocument
 from api.auth.roles import Permission, Principal, Role
+from api.core.ids import global_id
 from schema.authz import PUBLIC, needs
-from schema.ids import parse_global_id
 
 # Registers the domain enum itself, so fields are annotated with Role.
 strawberry.enum(Role, name="Role", description="What a staff member may do.")
@@ -49,17 +46,6 @@ class SignInPayload:
     expires_at: datetime
 
 
-def global_id(type_name: str, ident: Any) -> strawberry.ID:
-    return strawberry.ID(relay.to_base64(type_name, str(ident)))
-
-
-def key_id(value: str, type_name: str) -> PydanticObjectId:
-    """A key's global id, or its database id as the audit log shows it."""
-    if ObjectId.is_valid(value):
-        return PydanticObjectId(value)
-    return parse_global_id("id", value, type_name)[1]
-
-
 @needs(Permission.ADMIN)
 @strawberry.type(description="A key for programmatic read access; the secret is shown once.")
 class ApiKey:
@@ -75,7 +61,7 @@ class ApiKey:
     @classmethod
     def from_document(cls, doc: ApiKeyDocument) -> ApiKey:
         return cls(
-            id=global_id("ApiKey", doc.id),
+            id=strawberry.ID(global_id("ApiKey", doc.id)),
             name=doc.name,
             role=doc.role,
             prefix=doc.prefix,
@@ -112,7 +98,7 @@ class WriteKey:
     @classmethod
     def from_document(cls, doc: WriteKeyDocument) -> WriteKey:
         return cls(
-            id=global_id("WriteKey", doc.id),
+            id=strawberry.ID(global_id("WriteKey", doc.id)),
             website=doc.website,
             key=doc.key,
             created_at=doc.created_at,

@@ -6,11 +6,12 @@ import strawberry
 from graphql import GraphQLError
 
 from api.auth.roles import Permission
+from api.core.errors import Code
+from api.core.ids import parse_global_id
 from api.customers.erase import erase_customer
 from schema.authz import Needs
 from schema.context import Info
 from schema.customers.types import EraseCustomerPayload
-from schema.ids import parse_global_id
 
 
 @strawberry.type
@@ -26,7 +27,7 @@ class CustomerMutation:
         _, ident = parse_global_id("id", id, "Customer")
         erased = await erase_customer(ident, info.context.principal)
         if erased is None:
-            raise GraphQLError(f"id: no customer {id!r}", extensions={"code": "NOT_FOUND"})
+            raise GraphQLError(f"id: no customer {id!r}", extensions={"code": Code.NOT_FOUND})
         return EraseCustomerPayload(
             erased_customer_id=id, sessions=erased.sessions, events=erased.events
         )

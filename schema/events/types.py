@@ -11,6 +11,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from api.auth.roles import Permission
+from api.core.ids import parse_global_id
 from api.events import documents
 from api.events.service import EventFilter
 from api.sessions.documents import Session as SessionDocument
@@ -18,7 +19,6 @@ from schema.authz import needs
 from schema.context import Info
 from schema.customers.types import customer_of
 from schema.events import EventType
-from schema.ids import parse_global_id
 from schema.inputs import TimeRangeInput
 from schema.nodes import DocumentNode
 from schema.sessions.types import Session

@@ -39,10 +39,10 @@ from typing import Any
 import httpx
 from pymongo import AsyncMongoClient
 
-from api.app import create_app
 from api.auth.roles import Role
 from api.auth.service import create_api_key
 from api.db.client import init_documents, make_client
+from api.server.app import create_app
 from api.settings import Settings
 from infra import localdb
 from tests.api_process import bearer

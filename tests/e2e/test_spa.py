@@ -18,9 +18,9 @@ import pytest
 from playwright.async_api import Page, Request, expect
 from pymongo.asynchronous.database import AsyncDatabase
 
-from api import web as web_routes
 from api.analytics import hours
 from api.demo import seed as seeding
+from api.server import static as web_routes
 from tests.conftest import Api
 from tests.e2e.conftest import GuardedBrowser, sign_in_context
 

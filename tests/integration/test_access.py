@@ -11,7 +11,6 @@ from typing import Any
 import httpx
 from pymongo.asynchronous.database import AsyncDatabase
 
-from api.app import create_app
 from api.auth.roles import Role
 from api.auth.secrets import digest
 from api.auth.service import (
@@ -21,6 +20,7 @@ from api.auth.service import (
     set_disabled,
     set_role,
 )
+from api.server.app import create_app
 from api.settings import Settings, Stage
 from tests.api_process import serve
 from tests.conftest import Api

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import httpx
 
-from api import graphiql, web
+from api.server import graphiql
+from api.server import static as web
 from tests.conftest import Api
 
 INTROSPECTION = "{ __schema { types { name description fields { name description } } } }"

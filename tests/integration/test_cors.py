@@ -11,7 +11,7 @@ import httpx
 import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
-from api.app import create_app
+from api.server.app import create_app
 from api.settings import Settings
 from tests.api_process import serve
 

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from api.app import create_app
+from api.server.app import create_app
 from api.settings import Settings
 from tests.api_process import serve
 from tests.conftest import Api

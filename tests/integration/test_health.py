@@ -1,6 +1,6 @@
 import httpx
 
-from api.app import create_app
+from api.server.app import create_app
 from tests.conftest import serve, unreachable
 
 

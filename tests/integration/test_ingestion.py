@@ -186,7 +186,7 @@ async def test_http_track_body_limit(website):
 
 async def test_cors_only_for_configured_origins(api, settings):
     allowed = settings.model_copy(update={"track_origins": "https://shop.example"})
-    from api.app import create_app
+    from api.server.app import create_app
     from tests.conftest import serve
 
     async with serve(create_app(allowed)) as url:

@@ -7,7 +7,7 @@ import pytest
 from bson import ObjectId
 from strawberry.relay import GlobalID
 
-from api.app import create_app
+from api.server.app import create_app
 from tests.conftest import serve, unreachable
 from tests.factories import insert_customers, insert_sessions
 

@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from api.app import create_app
+from api.server.app import create_app
 from api.settings import Settings
 from tests.api_process import serve
 from tests.factories import insert_customers, insert_sessions

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from api.app import create_app
+from api.server.app import create_app
 from tests.api_process import serve
 from tests.outage import Outage, until, wait_for
 from tests.outage import outage as outage  # the fixture

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from graphql import get_introspection_query
 
-from api.app import create_app
+from api.server.app import create_app
 from api.settings import Settings
 from tests.api_process import serve
 from tests.conftest import Api

@@ -12,9 +12,9 @@ from typing import Any
 import httpx
 from pymongo.asynchronous.database import AsyncDatabase
 
-from api.app import create_app
 from api.auth.roles import Role
 from api.auth.service import create_api_key, create_user, create_write_key
+from api.server.app import create_app
 from api.settings import Settings
 from tests.api_process import serve
 from tests.ingest_helpers import NOW, event

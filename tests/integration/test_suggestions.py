@@ -23,8 +23,8 @@ from graphql import (
     build_schema,
 )
 
-from api.app import create_app
 from api.auth.roles import Role
+from api.server.app import create_app
 from api.settings import Settings, Stage
 from tests.api_process import serve
 from tests.conftest import Api

@@ -180,8 +180,9 @@ def unwrap(app: Any) -> Starlette:
 
 def app_api_routes() -> dict[str, set[str]]:
     """The app's own routes (not its static files) and their methods."""
-    from api import graphiql, web
-    from api.app import create_app
+    from api.server import graphiql
+    from api.server import static as web
+    from api.server.app import create_app
     from api.settings import Settings
 
     static = {id(route) for route in (*graphiql.routes, *web.routes)}
@@ -579,8 +580,8 @@ def test_without_node_the_function_test_fails_in_ci(
 
 
 def app_headers(path: str) -> dict[str, str]:
-    """The security headers api/security.py sends for ``path`` over HTTPS."""
-    from api.security import SecurityHeaders
+    """The security headers api/server/security.py sends for ``path`` over HTTPS."""
+    from api.server.security import SecurityHeaders
 
     sent: list[Message] = []
 
@@ -939,7 +940,7 @@ def test_the_lambda_never_imports_what_the_bundle_leaves_out() -> None:
 
 
 def test_upload_sets_each_files_cache_and_index_goes_last(tmp_path: Path) -> None:
-    from api import web
+    from api.server import static as web
 
     site = tmp_path / "site"
     for name in ("assets/index-abc.js", "assets/index-abc.css", "graphiql-assets/react.js",

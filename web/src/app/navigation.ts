@@ -1,4 +1,4 @@
-import serverPrefixes from '../../../api/api_prefixes.json';
+import serverPrefixes from '../../../api/server/api_prefixes.json';
 
 export const SIGN_IN_PATH = '/signin';
 
@@ -28,7 +28,7 @@ export function safeNext(raw: string | null): string {
 }
 
 // The API's own pages and files, from the list the API keeps index.html off
-// (api/web.py): the SPA's router cannot show them, the browser must load them.
+// (api/server/static.py): the SPA's router cannot show them, the browser must load them.
 const SERVER_PREFIXES: readonly string[] = serverPrefixes;
 
 export function isServerPath(path: string): boolean {

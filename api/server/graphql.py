@@ -1,46 +1,29 @@
-"""The ASGI application: GraphQL, health checks and GraphiQL."""
+"""``/graphql``: Strawberry's ASGI app, and the gate before GraphiQL.
+
+Queries run by POST alone; a GET only shows GraphiQL, to staff who may read
+raw events (the analyst role), where GraphiQL is turned on."""
 
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
 from typing import Any
 
 from cross_web import HTTPException
-from pymongo.errors import PyMongoError
-from pymongo.monitoring import CommandListener
-from starlette.applications import Starlette
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.middleware import Middleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.responses import HTMLResponse, Response
+from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 
-from api import graphiql, mediatype, web
-from api.auth.roles import ANONYMOUS
-from api.bodylimit import BodyLimit
+from api.auth.roles import ANONYMOUS, Permission, Principal
 from api.core import strictjson
-from api.cors import CORS, EXPOSE_HEADERS
-from api.db.client import Database
-from api.guard import GraphQLGuard, graphql_error, principal_of
-from api.ingestion import http as ingestion_http
-from api.security import SecurityHeaders
+from api.server import graphiql, mediatype, responses
+from api.server.authentication import principal_of
 from api.settings import Settings
-from api.telemetry.http import traced
-from api.telemetry.setup import configure as configure_telemetry
-from schema import schema
 from schema.context import Context
 from schema.errors import bounded
-
-log = logging.getLogger("api")
-
 
 # Request state: the media type negotiated, and whether the answer is a
 # request error (nothing executed), which graphql-response+json answers 400.
@@ -50,24 +33,25 @@ REQUEST_ERROR = "graphql.request_error"
 
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI app, answering in the media type Accept asks for
-    (api/mediatype.py): with ``application/graphql-response+json`` a request
+    (api/server/mediatype.py): with ``application/graphql-response+json`` a request
     error (a document that does not parse or validate, variables that do not
     coerce, an operation over the limits) is HTTP 400, with no ``data``; with
     ``application/json`` it stays 200. An Accept allowing neither is 406."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            principal = principal_of(Request(scope)) or ANONYMOUS
+            refused = graphiql_refusal(principal, scope["app"].state.settings)
+            if refused is not None:
+                await refused(scope, receive, send)
+                return
         # GET only shows GraphiQL (HTML): queries run by POST alone.
         if scope["type"] != "http" or scope["method"] != "POST":
             await super().__call__(scope, receive, send)
             return
         media_type = mediatype.negotiate(Headers(scope=scope).get("accept"))
         if media_type is None:
-            refusal = graphql_error(
-                Request(scope),
-                406,
-                "NOT_ACCEPTABLE",
-                f"Accept allows neither {mediatype.GRAPHQL_RESPONSE} nor {mediatype.JSON}",
-            )
+            refusal = responses.graphql_error(Headers(scope=scope), responses.not_acceptable())
             await refusal(scope, receive, send)
             return
         state = scope.setdefault("state", {})
@@ -136,66 +120,10 @@ class GraphQLApp(GraphQL[Context, None]):
             raise json.JSONDecodeError(str(error), "", 0) from None
 
 
-def create_app(settings: Settings, listeners: Sequence[CommandListener] = ()) -> ASGIApp:
-    telemetry = configure_telemetry(settings)
-    database = Database(settings, listeners)
-
-    @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        try:
-            await database.ensure_ready()
-        except PyMongoError as error:
-            # Serve anyway: /readyz reports the outage, GraphQL answers
-            # SERVICE_UNAVAILABLE, and the first request after the database
-            # returns finishes the start-up.
-            log.error("database not reachable at start-up: %s", error)
-        yield
-        await database.close()
-
-    async def healthz(request: Request) -> Response:
-        return JSONResponse({"status": "ok"})
-
-    async def readyz(request: Request) -> Response:
-        try:
-            await database.ping()
-        except PyMongoError as error:
-            return JSONResponse({"status": "unavailable", "reason": type(error).__name__}, 503)
-        return JSONResponse({"status": "ready"})
-
-    graphql_app = GraphQLApp(
-        schema,
-        graphql_ide="graphiql" if settings.graphiql_enabled else None,
-        # Only POST runs operations: a GET that changed nothing could still be
-        # made to leak through a cross-site image or link.
-        allow_queries_via_get=False,
-    )
-    # Staff SPAs on another origin (a CDN) call with their cookie; tracked
-    # websites never call /graphql from a browser.
-    graphql_endpoint = CORS(
-        # The body limit before any database work is done for the request.
-        BodyLimit(GraphQLGuard(database, settings, graphql_app), settings.graphql_max_body_bytes),
-        allow_origins=settings.staff_origins,
-        allow_credentials=True,
-        allow_methods=["GET", "POST"],
-        allow_headers=["Content-Type", "Authorization", "traceparent"],
-        expose_headers=EXPOSE_HEADERS,
-        max_age=600,
-    )
-
-    routes = [
-        Route("/healthz", healthz),
-        Route("/readyz", readyz),
-        Route("/graphql", graphql_endpoint, methods=["GET", "POST", "OPTIONS"]),
-        *graphiql.routes,
-        *ingestion_http.routes,
-        *web.routes,
-    ]
-    # Level 6: nearly level 9's size for a fraction of its time, on files
-    # compressed again on every request. /graphql included: docs/security.md
-    # says why BREACH does not apply.
-    compression = Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
-    app = Starlette(routes=routes, middleware=[compression], lifespan=lifespan)
-    app.state.settings = settings
-    app.state.database = database
-    app.state.telemetry = telemetry
-    return traced(SecurityHeaders(app, hsts=settings.secure_cookies))
+def graphiql_refusal(principal: Principal, settings: Settings) -> Response | None:
+    """GraphiQL is for staff who may read raw events, where it is turned on."""
+    if not settings.graphiql_enabled:
+        return responses.graphiql_off()
+    if not principal.can(Permission.RAW_EVENTS):
+        return responses.graphiql_refused(principal.authenticated)
+    return None

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse
 from starlette.routing import Route
 
-MODULES = Path(__file__).resolve().parent.parent / "web" / "node_modules"
+MODULES = Path(__file__).resolve().parents[2] / "web" / "node_modules"
 ASSETS = {
     "react.js": "react/umd/react.production.min.js",
     "react-dom.js": "react-dom/umd/react-dom.production.min.js",

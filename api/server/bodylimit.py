@@ -8,51 +8,19 @@ client could make us hold and decode a body of any size.
 from __future__ import annotations
 
 from starlette.datastructures import Headers
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import mediatype
-
-# schema.errors.Code.QUERY_TOO_COMPLEX; api/ does not import the GraphQL layer.
-QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
-
-
-def too_large(maximum: int, actual: int, complete: bool, media_type: str) -> JSONResponse:
-    """The 413 answer, shaped like a GraphQL error so clients handle it alike, in
-    the media type negotiated from Accept.
-
-    ``complete`` is false when we stopped reading: the body is at least ``actual``.
-    """
-    size = f"{actual:,} bytes" if complete else f"at least {actual:,} bytes"
-    return JSONResponse(
-        {
-            "errors": [
-                {
-                    "message": (
-                        f"request body of {size} exceeds the limit of {maximum:,} "
-                        f"by {'' if complete else 'at least '}{actual - maximum:,}"
-                    ),
-                    "extensions": {
-                        "code": QUERY_TOO_COMPLEX,
-                        "limit": "bodySize",
-                        "maximum": maximum,
-                        "actual": actual,
-                    },
-                }
-            ]
-        },
-        status_code=413,
-        media_type=mediatype.content_type(media_type),
-    )
+from api.server import responses
 
 
 class BodyLimit:
     """ASGI wrapper: ``BodyLimit(app, max_bytes)`` passes requests whose body has at
     most ``max_bytes`` bytes to ``app`` and answers 413 to the others.
 
-    A declared Content-Length over the limit is refused without reading anything;
-    otherwise the body is read (stopping as soon as it passes the limit) and
-    handed to ``app`` whole.
+    The 413 is shaped like a GraphQL error (api/server/responses.py), so clients
+    handle it alike. A declared Content-Length over the limit is refused without
+    reading anything; otherwise the body is read (stopping as soon as it passes
+    the limit) and handed to ``app`` whole.
     """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
@@ -64,13 +32,12 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        media_type = mediatype.of(headers)
         declared = headers.get("content-length", "")
         # The server has already refused a malformed Content-Length; a chunked
         # body has none and is counted as it arrives.
         if declared.isdigit() and int(declared) > self.max_bytes:
-            refusal = too_large(self.max_bytes, int(declared), True, media_type)
-            await refusal(scope, receive, send)
+            problem = responses.too_large(self.max_bytes, int(declared), True)
+            await responses.graphql_error(headers, problem)(scope, receive, send)
             return
         body = bytearray()
         more = True
@@ -82,8 +49,8 @@ class BodyLimit:
             more = message.get("more_body", False)
             if len(body) > self.max_bytes:
                 # The rest is never read: its size is unknown, and no business of ours.
-                refusal = too_large(self.max_bytes, len(body), not more, media_type)
-                await refusal(scope, receive, send)
+                problem = responses.too_large(self.max_bytes, len(body), not more)
+                await responses.graphql_error(headers, problem)(scope, receive, send)
                 return
 
         replayed = False

@@ -1,6 +1,7 @@
 """``POST /v1/track``: the same batch as the ``trackEvents`` mutation, as plain
 JSON over HTTP, for browsers (``navigator.sendBeacon`` sends ``text/plain``,
-which also avoids a CORS preflight) and for servers."""
+which also avoids a CORS preflight) and for servers. What it does with the
+batch is the ingestion service's (api/ingestion/service.py)."""
 
 from __future__ import annotations
 
@@ -11,30 +12,21 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from api.auth.http import BadCredentialError, authenticate, credential_principal
+from api.auth.http import BadCredentialError, credential_principal
 from api.auth.roles import Permission
 from api.core import strictjson
-from api.core.errors import InputError
-from api.cors import EXPOSE_HEADERS
-from api.guard import RETRY_AFTER_SECONDS, rate_scope
+from api.core.errors import Code, InputError
 from api.ingestion.service import track
-from api.ratelimit import service as ratelimit
+from api.ratelimit.service import RateLimitedError
+from api.server import ratelimit, responses
+from api.server.authentication import authenticate
+from api.server.cors import EXPOSE_HEADERS
+from api.server.responses import Problem, bad_input, track_error
 
 log = logging.getLogger("api.ingestion")
 
 # A full batch of 500 events with 8 KiB of metadata each fits.
 MAX_BODY_BYTES = 5 * 1024 * 1024
-
-
-def _error(
-    status: int,
-    code: str,
-    message: str,
-    headers: dict[str, str] | None = None,
-    extra: dict[str, object] | None = None,
-) -> JSONResponse:
-    body = {"error": {"code": code, "message": message, **(extra or {})}}
-    return JSONResponse(body, status, headers=headers)
 
 
 def _cors(request: Request) -> dict[str, str]:
@@ -76,21 +68,17 @@ async def _refusal(request: Request, body_key: object, cors: dict[str, str]) -> 
         else:
             principal = await authenticate(request, settings)
     except BadCredentialError as error:
-        return _error(401, "UNAUTHENTICATED", str(error), cors)
+        return track_error(Problem(401, Code.UNAUTHENTICATED, str(error)), cors)
     if not principal.authenticated:
-        return _error(401, "UNAUTHENTICATED", "send a website's writeKey", cors)
+        return track_error(Problem(401, Code.UNAUTHENTICATED, "send a website's writeKey"), cors)
     if not principal.can(Permission.INGEST):
-        return _error(403, "FORBIDDEN", "this credential cannot send events", cors)
-    scope, who, limit = rate_scope(principal, request, settings)
-    if limit:
-        try:
-            await ratelimit.charge(scope, who, limit)
-        except ratelimit.RateLimitedError as error:
-            # As GraphQL answers it (api/guard.py), in this endpoint's error shape.
-            headers = {**cors, "Retry-After": str(error.retry_after)}
-            return _error(
-                429, "RATE_LIMITED", str(error), headers, {"retryAfter": error.retry_after}
-            )
+        problem = Problem(403, Code.FORBIDDEN, "this credential cannot send events")
+        return track_error(problem, cors)
+    try:
+        await ratelimit.charge(principal, request, settings)
+    except RateLimitedError as error:
+        # As GraphQL answers it, in this endpoint's error shape.
+        return track_error(responses.rate_limited(error), cors)
     return None
 
 
@@ -100,17 +88,15 @@ async def track_endpoint(request: Request) -> Response:
         return Response(status_code=204, headers=cors)
     body = await _read_body(request)
     if body is None:
-        return _error(413, "BAD_USER_INPUT", f"body larger than {MAX_BODY_BYTES} bytes", cors)
+        return bad_input(f"body larger than {MAX_BODY_BYTES} bytes", cors, 413)
     try:
         payload = strictjson.loads(body)
     except strictjson.TooDeepError:
-        return _error(400, "BAD_USER_INPUT", "body nests too deeply", cors)
+        return bad_input("body nests too deeply", cors)
     except ValueError:
-        return _error(400, "BAD_USER_INPUT", "body is not valid JSON", cors)
+        return bad_input("body is not valid JSON", cors)
     if not isinstance(payload, dict) or not isinstance(payload.get("events", []), list):
-        return _error(
-            400, "BAD_USER_INPUT", 'body must be {"events": [...], "identify": {...}}', cors
-        )
+        return bad_input('body must be {"events": [...], "identify": {...}}', cors)
     try:
         await request.app.state.database.ensure_ready()
         refused = await _refusal(request, payload.get("writeKey"), cors)
@@ -120,11 +106,10 @@ async def track_endpoint(request: Request) -> Response:
             payload.get("events", []), request.app.state.settings, payload.get("identify")
         )
     except (InputError, ValueError) as error:
-        return _error(400, "BAD_USER_INPUT", str(error), cors)
+        return bad_input(str(error), cors)
     except PyMongoError as error:
         log.warning("ingestion failed, client will retry: %s", error)
-        headers = {**cors, "Retry-After": str(RETRY_AFTER_SECONDS)}
-        return _error(503, "SERVICE_UNAVAILABLE", "the database is unavailable, retry", headers)
+        return track_error(responses.unavailable("the database is unavailable, retry"), cors)
     identified: dict[str, object] = {}
     # "identify": null is no call at all, as when it is left out: a snippet
     # may send it for a visitor it knows nothing of.

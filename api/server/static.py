@@ -1,4 +1,5 @@
-"""Static files the API serves: the tracking snippet, the demo shop and the staff SPA.
+"""Static files the API serves: the tracking snippet, the demo shop
+(api/server/demo.py) and the staff SPA.
 
 The SPA is built by ``make web-build`` into ``web/dist``: its hashed ``/assets/*``
 are cached forever, and ``index.html`` answers ``/`` and every other GET path that
@@ -10,24 +11,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pymongo.errors import PyMongoError
 from starlette.requests import Request
 from starlette.responses import (
     FileResponse,
-    HTMLResponse,
     PlainTextResponse,
-    RedirectResponse,
     Response,
 )
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from api.auth.service import demo_write_key
-from api.guard import RETRY_AFTER_SECONDS
-from api.settings import Stage
+from api.server import demo
 
-WEB = Path(__file__).resolve().parent.parent / "web"
+WEB = Path(__file__).resolve().parents[2] / "web"
 DIST = WEB / "dist"
 
 # Paths owned by the API: never answered with the SPA's index.html. The SPA
@@ -92,38 +88,10 @@ async def spa(request: Request) -> Response:
     return FileResponse(index, media_type="text/html", headers={"Cache-Control": "no-cache"})
 
 
-async def demo(request: Request) -> Response:
-    """The demo shop, with the demo website's write key put into its snippet
-    tag (dev and staging only: production has no demo shop)."""
-    settings = request.app.state.settings
-    page_file = WEB / "demo" / "index.html"
-    if settings.stage == Stage.PROD or not page_file.is_file():
-        return PlainTextResponse("Not Found", status_code=404)
-    if request.url.path == "/demo":
-        return RedirectResponse("/demo/")
-    try:
-        await request.app.state.database.ensure_ready()
-        key = await demo_write_key()
-    except PyMongoError:
-        return PlainTextResponse(
-            "the database is unavailable, retry shortly\n",
-            503,
-            headers={"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"},
-        )
-    page = page_file.read_text(encoding="utf-8")
-    page = page.replace(SNIPPET_TAG, f'{SNIPPET_TAG} data-write-key="{key.key}"', 1)
-    return HTMLResponse(page, headers={"Cache-Control": "no-store"})
-
-
-SNIPPET_TAG = '<script src="/tracker.js"'
-
 routes = [
     Route("/tracker.js", tracker),
     Route("/robots.txt", robots),
-    Route("/demo", demo),
-    Route("/demo/", demo),
-    Route("/demo/index.html", demo),
-    Mount("/demo", StaticFiles(directory=WEB / "demo", html=True, check_dir=False), name="demo"),
+    *demo.routes,
     Mount("/assets", ImmutableFiles(directory=DIST / "assets", check_dir=False), name="assets"),
     Route("/{path:path}", spa, methods=["GET", "HEAD"]),
 ]

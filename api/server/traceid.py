@@ -1,16 +1,15 @@
-"""HTTP tracing: the request span, and the trace id on every response.
+"""The trace id on every response: ``X-Trace-Id``, the plain id a user can
+read out to an SRE.
 
 ``traceresponse`` (W3C draft) comes from the response propagator set up in
-``setup.py``; ``X-Trace-Id`` is the plain id a user can read out to an SRE.
+api/telemetry/setup.py; the request span from OpenTelemetry's ASGI middleware,
+just outside this one (api/server/app.py).
 """
 
 from __future__ import annotations
 
 from opentelemetry import trace
-from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from api.telemetry.context import FreshContext
 
 
 class TraceIdHeader:
@@ -32,16 +31,3 @@ class TraceIdHeader:
             await send(message)
 
         await self.app(scope, receive, with_trace_id)
-
-
-def traced(app: ASGIApp) -> ASGIApp:
-    """Request spans for everything but health checks; W3C traceparent honoured.
-
-    Outermost, each request in a fresh context: otherwise a request could start
-    inside the span of the one before it on the same connection.
-    """
-    return FreshContext(
-        OpenTelemetryMiddleware(
-            TraceIdHeader(app), excluded_urls="healthz,readyz", exclude_spans=["receive", "send"]
-        )
-    )

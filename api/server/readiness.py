@@ -1,0 +1,44 @@
+"""The database must be reachable before a request does any work: 503 with
+``Retry-After`` when it is not.
+
+The app starts without it (``lifespan``) and binds its documents on the first
+request that finds it back (``Database.ensure_ready``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from pymongo.errors import PyMongoError
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+
+from api.db.client import Database
+from api.server.gate import Gate
+
+log = logging.getLogger("api")
+
+
+class Readiness(Gate):
+    async def check(self, request: Request) -> Response | None:
+        await request.app.state.database.ensure_ready()
+        return None
+
+
+def lifespan(database: Database) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def starting(app: Starlette) -> AsyncIterator[None]:
+        try:
+            await database.ensure_ready()
+        except PyMongoError as error:
+            # Serve anyway: /readyz reports the outage, GraphQL answers
+            # SERVICE_UNAVAILABLE, and the first request after the database
+            # returns finishes the start-up.
+            log.error("database not reachable at start-up: %s", error)
+        yield
+        await database.close()
+
+    return starting

@@ -7,6 +7,7 @@ request that finds it back (``Database.ensure_ready``).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -16,6 +17,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api.customers.search import load_readers
 from api.db.client import Database
 from api.server.gate import Gate
 
@@ -38,7 +40,10 @@ def lifespan(database: Database) -> Callable[[Starlette], AbstractAsyncContextMa
             # SERVICE_UNAVAILABLE, and the first request after the database
             # returns finishes the start-up.
             log.error("database not reachable at start-up: %s", error)
+        # Not awaited: the process serves while the readers load.
+        loading = asyncio.get_running_loop().run_in_executor(None, load_readers)
         yield
+        loading.cancel()  # a no-op once running: the thread ends by itself
         await database.close()
 
     return starting

@@ -20,6 +20,8 @@ from api.customers.documents import Customer
 from api.customers.search import normalize
 from api.demo import seed
 from api.demo.seed import generate
+from api.settings import Settings
+from tests.api_process import start_api, stop_api
 from tests.factories import insert_customers
 
 SEARCH = """
@@ -321,3 +323,20 @@ async def test_reindex_rewrites_terms_stored_by_older_code(api, db, settings):
     assert len(await search_ids(api, "kato")) == 1
     assert await search_ids(api, "jia") == []
     assert "reindexed 0 of 1 customers" in (await reindex(settings)).stdout
+
+
+async def test_a_served_process_loads_the_readers_at_start(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """No customer is written or searched: the readers load because the server
+    started, so the first Japanese name does not hold every request meanwhile."""
+    log = tmp_path / "api.log"
+    process, _ = start_api(settings.mongodb_uri, settings.mongodb_db, log=log.open("w"))
+    try:
+        for _ in range(300):
+            if "search readers loaded" in log.read_text():
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        stop_api(process)
+    assert "search readers loaded" in log.read_text()

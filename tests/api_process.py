@@ -107,6 +107,8 @@ async def serve(app: ASGIApp) -> AsyncIterator[str]:
             # As python -m api serve runs it.
             proxy_headers=False,
             server_header=False,
+            # A request stuck on an absent database must not hold the test's end.
+            timeout_graceful_shutdown=5,
         )
     )
     task = asyncio.create_task(server.serve())

@@ -63,6 +63,10 @@ class Settings(BaseSettings):
 
     # Analytics.
     analytics_max_span_days: int = Field(default=366, ge=1, le=3660)
+    # What one insight query may cost (api/insights/query.py, Limits).
+    insights_max_days: int = Field(default=400, ge=1, le=3660)
+    insights_max_points: int = Field(default=20_000, ge=100, le=1_000_000)
+    insights_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
 
     # What one GraphQL request may ask (schema/limits.py, api/server/bodylimit.py, docs/api.md).
     # GraphiQL's introspection query is 7 deep and under 3,000 characters long.

@@ -15,7 +15,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
-from api.core.errors import RETRY_AFTER_SECONDS, Code, InputError
+from api.core.errors import RETRY_AFTER_SECONDS, Code, InputError, TooComplexError
 from api.ratelimit.service import RateLimitedError
 
 log = logging.getLogger("api.graphql")
@@ -113,6 +113,9 @@ def _classify(error: GraphQLError, sent: frozenset[str] | None) -> GraphQLError:
         code, message = Code.BAD_USER_INPUT, bounded(message)
     elif isinstance(original, InputError):
         code, message = Code.BAD_USER_INPUT, bounded(str(original))
+    elif isinstance(original, TooComplexError):
+        code, message = Code.QUERY_TOO_COMPLEX, bounded(str(original))
+        extra = {"limit": original.limit, "maximum": original.maximum, "actual": original.actual}
     elif isinstance(original, RateLimitedError):
         code, message = Code.RATE_LIMITED, bounded(str(original))
         extra["retryAfter"] = original.retry_after

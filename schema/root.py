@@ -13,6 +13,7 @@ from schema.customers.mutations import CustomerMutation
 from schema.customers.query import CustomerListQuery, CustomerQuery
 from schema.events.query import EventQuery
 from schema.ingestion.mutations import IngestionMutation
+from schema.insights.query import InsightsQuery
 from schema.nodes import NodeQuery
 from schema.sessions.query import SessionQuery
 
@@ -23,6 +24,7 @@ Query = merge_types(
         NodeQuery,
         CustomerListQuery,
         AnalyticsQuery,
+        InsightsQuery,
         CustomerQuery,
         SessionQuery,
         EventQuery,

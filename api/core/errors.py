@@ -29,3 +29,11 @@ class InputError(ValueError):
         super().__init__(f"{argument}: {message}")
         self.argument = argument
         self.reason = message
+
+
+class TooComplexError(ValueError):
+    """The caller asked for more than a limit allows; ``limit`` names which."""
+
+    def __init__(self, limit: str, maximum: int, actual: int, message: str) -> None:
+        super().__init__(f"{message} exceeds the limit of {maximum:,} by {actual - maximum:,}")
+        self.limit, self.maximum, self.actual = limit, maximum, actual

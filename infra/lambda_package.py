@@ -4,8 +4,8 @@ Builds ``.build/lambda.zip``, the artifact ``serverless.yml`` deploys
 (``package.artifact``): the locked runtime dependencies, installed as wheels
 for Lambda's platform whatever machine builds it, plus ``api/`` and ``schema/``,
 with their bytecode compiled by the runtime's Python, 3.12 (the one build step
-that needs it, found by ``lambda_python``; ``--no-bytecode`` skips it). The static files (``web/``) are not in it:
-CloudFront serves them from S3. Sizes go to stdout and
+that needs it, found by ``lambda_python``; ``--no-bytecode`` skips it). The
+static files (``web/``) are not in it: CloudFront serves them from S3. Sizes go to stdout and
 ``bench-output/lambda-package.json``.
 
 The zip is reproducible: the same lock and sources give the same bytes
@@ -423,8 +423,9 @@ response = handler(event, None)
 import duckdb
 con = duckdb.connect()
 con.execute("SET TimeZone = 'UTC'")
-con.execute("COPY (SELECT TIMESTAMPTZ '2026-01-01 00:00:00+00' AS t) TO '" + sys.argv[1] + "/check.parquet' (FORMAT parquet)")
-assert con.execute("SELECT t FROM read_parquet('" + sys.argv[1] + "/check.parquet')").fetchone()[0].year == 2026
+check = sys.argv[1] + "/check.parquet"
+con.execute("COPY (SELECT TIMESTAMPTZ '2026-01-01 00:00:00+00' AS t) TO '" + check + "'")
+assert con.execute("SELECT t FROM read_parquet('" + check + "')").fetchone()[0].year == 2026
 outside = sorted({m.split(".")[0] for m, module in list(sys.modules.items())
                   if getattr(module, "__file__", None)
                   and not module.__file__.startswith(sys.argv[1])

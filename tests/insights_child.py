@@ -45,7 +45,8 @@ async def write(args: argparse.Namespace) -> None:
         if args.step_sleep:
             await asyncio.sleep(args.step_sleep)
         if step == args.pause_at:
-            Path(args.marker).write_text(str(os.getpid()))
+            with open(args.marker, "w") as marker:  # noqa: ASYNC230
+                marker.write(str(os.getpid()))
             await asyncio.sleep(3600)  # until kill -9
 
     async with connected(settings):

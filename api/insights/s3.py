@@ -79,6 +79,11 @@ class Mirror:
             etags[key] = answer["ETag"]
             self._save_etags(etags)
 
+    def put(self, path: Path, key: str) -> None:
+        """A file under a key of the bucket outside the store's layout (exports)."""
+        with path.open("rb") as body:
+            self.client().put_object(Bucket=self.bucket, Key=key, Body=body)
+
     def delete(self, path: Path) -> None:
         key = self.key(path)
         self.client().delete_object(Bucket=self.bucket, Key=key)

@@ -430,6 +430,19 @@ async def test_the_store_round_trips_through_s3(
     # that nothing is stale.
     cold = Store(in_dir(settings, tmp_path / "cold", **remote))
     assert (await cold.sync()).days_written == []
+    # The scheduled functions' work (last: each run binds a client of its own).
+    from api.insights.jobs import export_key, export_previous_day, sync_once
+
+    scheduled = in_dir(settings, tmp_path / "scheduled", **remote)
+    assert (await sync_once(scheduled))["days"] == []
+    exported = await export_previous_day(scheduled, today=NOW.date() + timedelta(days=1))
+    assert exported["key"] == export_key(scheduled, NOW.date())
+    fetched = tmp_path / "exported.parquet"
+    boto3.client("s3", endpoint_url=s3_endpoint).download_file(
+        "insights-test", exported["key"], str(fetched)
+    )
+    assert one(f"SELECT count(*) FROM read_parquet('{fetched}')") == (exported["rows"],)
+    assert exported["rows"] > 0
 
 
 # ---- the command line --------------------------------------------------------

@@ -284,7 +284,7 @@ def test_the_function_may_read_and_decrypt_only_its_two_parameters(sls: dict[str
     assert "iamRoleStatements" not in provider
     statements = provider["iam"]["role"]["statements"]
     arns = [parameter_arn(p) for p in RUNTIME_SECRETS.values()]
-    read, decrypt = statements
+    read, decrypt, *store = statements
     # One GetParameters call at cold start (api.lambda_handler.read_parameters).
     assert read == {"Effect": "Allow", "Action": ["ssm:GetParameters"], "Resource": arns}
     assert decrypt["Effect"] == "Allow"
@@ -298,6 +298,42 @@ def test_the_function_may_read_and_decrypt_only_its_two_parameters(sls: dict[str
     }
     actions = [a for s in statements for a in s["Action"]]
     assert not [a for a in actions if "*" in a]
+    # And the analytical store's bucket, nothing else of S3.
+    assert [statement["Resource"] for statement in store] == [
+        {"Fn::Sub": "${InsightsBucket.Arn}/*"},
+        {"Fn::GetAtt": ["InsightsBucket", "Arn"]},
+    ]
+    assert {a for s in store for a in s["Action"]} == {
+        "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket",
+    }  # fmt: skip
+
+
+def test_the_store_is_synced_every_minute_and_exported_daily(
+    sls: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    import ast
+
+    handlers = {
+        node.name
+        for node in ast.parse((ROOT / "api" / "lambda_handler.py").read_text()).body
+        if isinstance(node, ast.FunctionDef)
+    }
+    functions = sls["functions"]
+    sync, export = functions["insightsSync"], functions["insightsExport"]
+    for function in (sync, export):
+        module, name = function["handler"].rsplit(".", 1)
+        assert module == "api.lambda_handler" and name in handlers
+        # One writer at a time: a machine's file lock does not span containers.
+        assert function["reservedConcurrency"] == 1
+    assert sync["events"] == [{"schedule": {"rate": "rate(1 minute)"}}]
+    assert export["events"][0]["schedule"]["rate"].startswith("cron(")
+    environment = sls["provider"]["environment"]
+    assert environment["INSIGHTS_S3_BUCKET"] == {"Ref": "InsightsBucket"}
+    assert environment["INSIGHTS_DIR"].startswith("/tmp/")
+    bucket = resources["InsightsBucket"]
+    assert bucket["DeletionPolicy"] == bucket["UpdateReplacePolicy"] == "Retain"
+    assert set(bucket["Properties"]["PublicAccessBlockConfiguration"].values()) == {True}
+    assert "VersioningConfiguration" not in bucket["Properties"]
 
 
 # ---- serverless.yml: alarms --------------------------------------------------
@@ -340,7 +376,8 @@ def distribution(resources: dict[str, Any]) -> dict[str, Any]:
 def test_bucket_is_private_encrypted_and_read_through_oac(
     resources: dict[str, Any], distribution: dict[str, Any]
 ) -> None:
-    (name,) = of_type(resources, "AWS::S3::Bucket")
+    assert set(of_type(resources, "AWS::S3::Bucket")) == {"SpaBucket", "InsightsBucket"}
+    name = "SpaBucket"
     bucket = resources[name]["Properties"]
     assert set(bucket["PublicAccessBlockConfiguration"].values()) == {True}
     assert len(bucket["PublicAccessBlockConfiguration"]) == 4
@@ -351,7 +388,7 @@ def test_bucket_is_private_encrypted_and_read_through_oac(
     (oac,) = of_type(resources, "AWS::CloudFront::OriginAccessControl")
     assert spa["OriginAccessControlId"] == {"Fn::GetAtt": [oac, "Id"]}
     assert spa["S3OriginConfig"] == {"OriginAccessIdentity": ""}
-    (policy,) = of_type(resources, "AWS::S3::BucketPolicy").values()
+    policy = resources["SpaBucketPolicy"]
     assert ref(policy["Bucket"]) == name
     (allow,) = [s for s in policy["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
     assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
@@ -506,10 +543,10 @@ def test_the_http_api_stage_is_throttled_per_stage(sls: dict[str, Any]) -> None:
     assert params["staging"]["throttleRate"] <= params["prod"]["throttleRate"]
 
 
-def test_the_spa_bucket_outlives_the_stack(resources: dict[str, Any]) -> None:
-    (name,) = of_type(resources, "AWS::S3::Bucket")
-    assert resources[name]["DeletionPolicy"] == "Retain"
-    assert resources[name]["UpdateReplacePolicy"] == "Retain"
+def test_the_buckets_outlive_the_stack(resources: dict[str, Any]) -> None:
+    for name in of_type(resources, "AWS::S3::Bucket"):
+        assert resources[name]["DeletionPolicy"] == "Retain"
+        assert resources[name]["UpdateReplacePolicy"] == "Retain"
 
 
 def test_assets_are_cached_for_a_year_and_the_rest_per_file(

@@ -28,6 +28,7 @@ import fcntl
 import json
 import logging
 import os
+import resource
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterable
@@ -257,6 +258,7 @@ class Store:
         self.settings = settings
         self.root = Path(settings.insights_dir).resolve() / settings.mongodb_db
         self.mirror: Any = None
+        _raise_open_files_limit()
         if settings.insights_s3_bucket:
             from api.insights.s3 import Mirror
 
@@ -290,9 +292,12 @@ class Store:
     # ---- reading -------------------------------------------------------------
 
     @contextlib.asynccontextmanager
-    async def reader(self) -> AsyncIterator[duckdb.DuckDBPyConnection]:
+    async def reader(
+        self, start: datetime | None = None, end: datetime | None = None
+    ) -> AsyncIterator[duckdb.DuckDBPyConnection]:
         """A DuckDB connection of its own with the views ``events`` and
-        ``customers`` over the files current now.
+        ``customers`` over the files current now; with ``start`` and ``end``,
+        ``events`` holds only the days of [start, end) (fewer files opened).
 
         Each file is opened here and DuckDB reads it through
         ``/proc/self/fd/<n>``: a file replaced while the connection is in use
@@ -305,7 +310,12 @@ class Store:
         con = duckdb.connect()
         try:
             con.execute("SET TimeZone = 'UTC'")
-            days = [self._hold(path, held) for path in self.day_files().values()]
+            paths = (
+                self.files_for(start, end)
+                if start is not None and end is not None
+                else list(self.day_files().values())
+            )
+            days = [self._hold(path, held) for path in paths]
             self._view(con, "events", EVENT_COLUMNS, [d for d in days if d])
             customers = self._hold(self.customers_file, held)
             self._view(con, "customers", CUSTOMER_COLUMNS, [customers] if customers else [])
@@ -604,6 +614,16 @@ class Store:
             "stale_days": stale,
             "customers": manifest.get("customers", {}).get("rows"),
         }
+
+
+def _raise_open_files_limit() -> None:
+    """A reader keeps every day file open (730 days of retention is 730
+    descriptors, and DuckDB opens them again while scanning): the soft limit
+    up to the hard one, as servers usually allow."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 def _copy_customers(rows: Path, out: Path) -> None:

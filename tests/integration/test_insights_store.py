@@ -172,6 +172,11 @@ async def test_rows_carry_the_contracts_columns(
     assert customers == [("columns-1",)]
     day = when.date().isoformat()
     assert store.files_for(when, when + timedelta(minutes=1)) == [store.day_file(day)]
+    # A reader of a range opens only its days.
+    async with store.reader(when - timedelta(days=9), when - timedelta(days=8)) as con:
+        assert con.execute("SELECT count(*) FROM events").fetchone() == (0,)
+    async with store.reader(when, when + timedelta(minutes=1)) as con:
+        assert con.execute("SELECT count(*) FROM events").fetchone() == (1,)
     kv = one(f"SELECT value FROM parquet_kv_metadata('{store.day_file(day)}') WHERE key = 'seqs'")
     assert kv is not None
     assert hour_key(when) in json.loads(kv[0])

@@ -20,6 +20,7 @@ execute-api endpoint is disabled) is refused.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 from collections.abc import Sequence
@@ -175,6 +176,26 @@ settings, origin_secrets = settings_or_exit(lambda_settings)
 configure_logs(settings.log_level.value)
 telemetry = configure_telemetry(settings)
 _asgi = Mangum(StageStripped(create_app(settings)), lifespan="off")
+
+
+def insights_sync(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """EventBridge, every minute: the analytical store's stale days written to S3."""
+    from api.insights.jobs import sync_once
+
+    try:
+        return asyncio.run(sync_once(settings))
+    finally:
+        telemetry.flush()
+
+
+def insights_export(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """EventBridge, daily: the previous UTC day's events to the bucket's exports/."""
+    from api.insights.jobs import export_previous_day
+
+    try:
+        return asyncio.run(export_previous_day(settings))
+    finally:
+        telemetry.flush()
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

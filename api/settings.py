@@ -68,6 +68,21 @@ class Settings(BaseSettings):
     insights_max_points: int = Field(default=20_000, ge=100, le=1_000_000)
     insights_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
 
+    # The analytical store (api/insights/store.py, docs/analytics.md): Parquet
+    # files under <dir>/<database>, kept up to date by a sync every so many
+    # seconds in each API process (0: none; the CLI or a schedule syncs).
+    insights_dir: str = ".cache/insights"
+    insights_sync_seconds: float = Field(default=10, ge=0, le=3600)
+    # The customers' snapshot is rewritten when their count or latest
+    # lastSeenAt changes, and at least this often (a profile edit moves neither).
+    insights_customers_seconds: int = Field(default=300, ge=1)
+    # In production the files are also in S3 (the writer uploads each one;
+    # readers download what changed into insights_dir). Endpoint: for an
+    # S3-compatible server other than AWS's.
+    insights_s3_bucket: str = ""
+    insights_s3_prefix: str = "insights"
+    insights_s3_endpoint: str = ""
+
     # What one GraphQL request may ask (schema/limits.py, api/server/bodylimit.py, docs/api.md).
     # GraphiQL's introspection query is 7 deep and under 3,000 characters long.
     graphql_max_depth: int = Field(default=12, ge=7, le=100)

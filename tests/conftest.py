@@ -35,6 +35,12 @@ from api.settings import Settings
 from infra import localdb
 from tests.api_process import serve
 
+# The analytical store of every test (and of the servers they start) in a
+# folder of this run, never the dev data's; no background sync unless a test
+# asks for one (it would add its commands to the ones tests count).
+os.environ.setdefault("INSIGHTS_DIR", tempfile.mkdtemp(prefix="tracking-test-insights-"))
+os.environ.setdefault("INSIGHTS_SYNC_SECONDS", "0")
+
 # Commands the driver sends on its own; they are not the app's queries.
 _HOUSEKEEPING = {"hello", "isMaster", "ismaster", "ping", "buildInfo", "buildinfo", "endSessions"}
 

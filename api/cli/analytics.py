@@ -9,6 +9,7 @@ from api.analytics.hours import rebuild
 from api.cli.command import connected
 from api.core.errors import InputError
 from api.core.timerange import utc_span
+from api.insights.store import store_for
 from api.settings import Settings
 
 
@@ -27,4 +28,7 @@ async def run_rebuild(settings: Settings, start: datetime | None, end: datetime 
         began = time.perf_counter()
         hours = await rebuild(start, end)
         print(f"rebuilt {hours:,} hours of analytics in {time.perf_counter() - began:.1f} s")
+        # The store is rewritten whole whatever the range: each day from all its events.
+        result = await store_for(settings).sync(wait=True, rebuild=True)
+        print(f"rebuilt the analytical store: {result.describe()}")
         return 0

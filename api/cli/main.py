@@ -3,7 +3,9 @@
 serve       run the API (uvicorn) with the environment's settings
 seed        load deterministic demo data
 import      load events from NDJSON
-analytics   rebuild the aggregates
+analytics   rebuild the aggregates (and the analytical store)
+insights    the analytical store: sync, rebuild, status
+export      one day's events as a Parquet or CSV file
 customers   reindex: recompute stored customers' search terms
 users       staff accounts (create, set-role, set-password, disable, list, demo)
 keys        API keys (create, revoke, list)
@@ -13,7 +15,7 @@ write-keys  websites' write keys (create, revoke, list)
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from api.cli import access
@@ -63,6 +65,22 @@ def analytics(args: argparse.Namespace) -> int:
     start = _when("--from", args.start)
     end = _when("--to", args.end)
     return run(lambda settings: run_rebuild(settings, start, end))
+
+
+def insights(args: argparse.Namespace) -> int:
+    from api.cli.insights import run_insights
+
+    return run(lambda settings: run_insights(settings, args.action))
+
+
+def export(args: argparse.Namespace) -> int:
+    from api.cli.insights import run_export
+
+    try:
+        day = date.fromisoformat(args.day)
+    except ValueError:
+        raise SystemExit(f"--day: {args.day!r} is not a date (YYYY-MM-DD)") from None
+    return run(lambda settings: run_export(settings, day, args.format, args.out))
 
 
 def customers(args: argparse.Namespace) -> int:
@@ -121,6 +139,22 @@ def main(argv: list[str] | None = None) -> int:
     analytics_cmd.add_argument("--from", dest="start", help="ISO 8601; default: the beginning")
     analytics_cmd.add_argument("--to", dest="end", help="ISO 8601, exclusive; default: the end")
     analytics_cmd.set_defaults(func=analytics)
+
+    insights_cmd = commands.add_parser("insights", help="maintain the analytical store")
+    insights_cmd.add_argument(
+        "action",
+        choices=["sync", "rebuild", "status"],
+        help="sync: write stale days; rebuild: rewrite every day; status: what is stored",
+    )
+    insights_cmd.set_defaults(func=insights)
+
+    export_cmd = commands.add_parser("export", help="one UTC day's events as a file")
+    export_cmd.add_argument("--day", required=True, help="YYYY-MM-DD (UTC)")
+    export_cmd.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    export_cmd.add_argument(
+        "--out", type=Path, default=None, help="default: events-YYYY-MM-DD.<format>"
+    )
+    export_cmd.set_defaults(func=export)
 
     customers_cmd = commands.add_parser("customers", help="maintain the stored customers")
     customers_cmd.add_argument(

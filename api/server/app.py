@@ -94,7 +94,7 @@ def create_app(settings: Settings, listeners: Sequence[CommandListener] = ()) ->
         Middleware(SecurityHeaders, hsts=settings.secure_cookies),
     ]
 
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan(database))
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan(database, settings))
     app.state.settings = settings
     app.state.database = database
     app.state.telemetry = telemetry

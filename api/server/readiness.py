@@ -8,6 +8,7 @@ request that finds it back (``Database.ensure_ready``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -19,7 +20,10 @@ from starlette.responses import Response
 
 from api.customers.search import load_readers
 from api.db.client import Database
+from api.insights.store import store_for
+from api.insights.sync import periodically
 from api.server.gate import Gate
+from api.settings import Settings
 
 log = logging.getLogger("api")
 
@@ -30,7 +34,9 @@ class Readiness(Gate):
         return None
 
 
-def lifespan(database: Database) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
+def lifespan(
+    database: Database, settings: Settings
+) -> Callable[[Starlette], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def starting(app: Starlette) -> AsyncIterator[None]:
         try:
@@ -42,8 +48,19 @@ def lifespan(database: Database) -> Callable[[Starlette], AbstractAsyncContextMa
             log.error("database not reachable at start-up: %s", error)
         # Not awaited: the process serves while the readers load.
         loading = asyncio.get_running_loop().run_in_executor(None, load_readers)
+        # The analytical store kept current (api/insights/sync.py).
+        syncing = None
+        if settings.insights_sync_seconds > 0:
+            store = store_for(settings)
+            syncing = asyncio.create_task(
+                periodically(store, database, settings.insights_sync_seconds)
+            )
         yield
         loading.cancel()  # a no-op once running: the thread ends by itself
+        if syncing is not None:
+            syncing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await syncing
         await database.close()
 
     return starting

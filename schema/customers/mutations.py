@@ -8,7 +8,7 @@ from graphql import GraphQLError
 from api.auth.roles import Permission
 from api.core.errors import Code
 from api.core.ids import parse_global_id
-from api.customers.erase import erase_customer
+from api.insights.erasure import erase_everywhere
 from schema.authz import Needs
 from schema.context import Info
 from schema.customers.types import EraseCustomerPayload
@@ -25,7 +25,7 @@ class CustomerMutation:
     )
     async def erase_customer(self, info: Info, id: strawberry.ID) -> EraseCustomerPayload:
         _, ident = parse_global_id("id", id, "Customer")
-        erased = await erase_customer(ident, info.context.principal)
+        erased = await erase_everywhere(ident, info.context.principal, info.context.settings)
         if erased is None:
             raise GraphQLError(f"id: no customer {id!r}", extensions={"code": Code.NOT_FOUND})
         return EraseCustomerPayload(

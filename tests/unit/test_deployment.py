@@ -153,15 +153,18 @@ def test_only_prod_keeps_containers_warm(sls: dict[str, Any]) -> None:
     assert function["provisionedConcurrency"] == "${param:provisionedConcurrency, null}"
 
 
-def test_runtime_is_the_oldest_python_the_project_supports(sls: dict[str, Any]) -> None:
+def test_runtime_is_the_python_the_bundle_is_built_for(sls: dict[str, Any]) -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     minimum = re.fullmatch(r">=\s*(\d+)\.(\d+)", project["project"]["requires-python"].strip())
     assert minimum, project["project"]["requires-python"]
-    version = f"{minimum.group(1)}.{minimum.group(2)}"
-    assert sls["provider"]["runtime"] == f"python{version}"
+    supported = (int(minimum.group(1)), int(minimum.group(2)))
+    runtime = tuple(int(part) for part in lambda_package.PYTHON_VERSION.split("."))
+    assert sls["provider"]["runtime"] == f"python{lambda_package.PYTHON_VERSION}"
     assert sls["provider"]["architecture"] == "x86_64"
-    assert version == lambda_package.PYTHON_VERSION
-    assert lambda_package.PLATFORM.startswith("x86_64-")
+    assert runtime >= supported
+    # python3.12 runs on Amazon Linux 2023 (glibc 2.34); DuckDB needs 2.27.
+    assert lambda_package.LAMBDA_GLIBC == 34
+    assert lambda_package.PLATFORM == "x86_64-manylinux_2_34"
 
 
 def test_it_deploys_the_zip_lambda_package_builds(sls: dict[str, Any]) -> None:
@@ -281,7 +284,7 @@ def test_the_function_may_read_and_decrypt_only_its_two_parameters(sls: dict[str
     assert "iamRoleStatements" not in provider
     statements = provider["iam"]["role"]["statements"]
     arns = [parameter_arn(p) for p in RUNTIME_SECRETS.values()]
-    read, decrypt = statements
+    read, decrypt, *store = statements
     # One GetParameters call at cold start (api.lambda_handler.read_parameters).
     assert read == {"Effect": "Allow", "Action": ["ssm:GetParameters"], "Resource": arns}
     assert decrypt["Effect"] == "Allow"
@@ -295,6 +298,42 @@ def test_the_function_may_read_and_decrypt_only_its_two_parameters(sls: dict[str
     }
     actions = [a for s in statements for a in s["Action"]]
     assert not [a for a in actions if "*" in a]
+    # And the analytical store's bucket, nothing else of S3.
+    assert [statement["Resource"] for statement in store] == [
+        {"Fn::Sub": "${InsightsBucket.Arn}/*"},
+        {"Fn::GetAtt": ["InsightsBucket", "Arn"]},
+    ]
+    assert {a for s in store for a in s["Action"]} == {
+        "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket",
+    }  # fmt: skip
+
+
+def test_the_store_is_synced_every_minute_and_exported_daily(
+    sls: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    import ast
+
+    handlers = {
+        node.name
+        for node in ast.parse((ROOT / "api" / "lambda_handler.py").read_text()).body
+        if isinstance(node, ast.FunctionDef)
+    }
+    functions = sls["functions"]
+    sync, export = functions["insightsSync"], functions["insightsExport"]
+    for function in (sync, export):
+        module, name = function["handler"].rsplit(".", 1)
+        assert module == "api.lambda_handler" and name in handlers
+        # One writer at a time: a machine's file lock does not span containers.
+        assert function["reservedConcurrency"] == 1
+    assert sync["events"] == [{"schedule": {"rate": "rate(1 minute)"}}]
+    assert export["events"][0]["schedule"]["rate"].startswith("cron(")
+    environment = sls["provider"]["environment"]
+    assert environment["INSIGHTS_S3_BUCKET"] == {"Ref": "InsightsBucket"}
+    assert environment["INSIGHTS_DIR"] == "/tmp/insights"  # noqa: S108 (Lambda's only writable folder)
+    bucket = resources["InsightsBucket"]
+    assert bucket["DeletionPolicy"] == bucket["UpdateReplacePolicy"] == "Retain"
+    assert set(bucket["Properties"]["PublicAccessBlockConfiguration"].values()) == {True}
+    assert "VersioningConfiguration" not in bucket["Properties"]
 
 
 # ---- serverless.yml: alarms --------------------------------------------------
@@ -337,7 +376,8 @@ def distribution(resources: dict[str, Any]) -> dict[str, Any]:
 def test_bucket_is_private_encrypted_and_read_through_oac(
     resources: dict[str, Any], distribution: dict[str, Any]
 ) -> None:
-    (name,) = of_type(resources, "AWS::S3::Bucket")
+    assert set(of_type(resources, "AWS::S3::Bucket")) == {"SpaBucket", "InsightsBucket"}
+    name = "SpaBucket"
     bucket = resources[name]["Properties"]
     assert set(bucket["PublicAccessBlockConfiguration"].values()) == {True}
     assert len(bucket["PublicAccessBlockConfiguration"]) == 4
@@ -348,7 +388,7 @@ def test_bucket_is_private_encrypted_and_read_through_oac(
     (oac,) = of_type(resources, "AWS::CloudFront::OriginAccessControl")
     assert spa["OriginAccessControlId"] == {"Fn::GetAtt": [oac, "Id"]}
     assert spa["S3OriginConfig"] == {"OriginAccessIdentity": ""}
-    (policy,) = of_type(resources, "AWS::S3::BucketPolicy").values()
+    policy = resources["SpaBucketPolicy"]["Properties"]
     assert ref(policy["Bucket"]) == name
     (allow,) = [s for s in policy["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
     assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
@@ -503,10 +543,10 @@ def test_the_http_api_stage_is_throttled_per_stage(sls: dict[str, Any]) -> None:
     assert params["staging"]["throttleRate"] <= params["prod"]["throttleRate"]
 
 
-def test_the_spa_bucket_outlives_the_stack(resources: dict[str, Any]) -> None:
-    (name,) = of_type(resources, "AWS::S3::Bucket")
-    assert resources[name]["DeletionPolicy"] == "Retain"
-    assert resources[name]["UpdateReplacePolicy"] == "Retain"
+def test_the_buckets_outlive_the_stack(resources: dict[str, Any]) -> None:
+    for name in of_type(resources, "AWS::S3::Bucket"):
+        assert resources[name]["DeletionPolicy"] == "Retain"
+        assert resources[name]["UpdateReplacePolicy"] == "Retain"
 
 
 def test_assets_are_cached_for_a_year_and_the_rest_per_file(
@@ -827,46 +867,45 @@ def test_requirement_filtering_reads_uv_export() -> None:
     ("filename", "glibc"),
     [
         ("idna-3.20-py3-none-any.whl", 0),
-        ("cffi-2.1.1-cp311-cp311-manylinux2014_x86_64.manylinux_2_17_x86_64.whl", 17),
-        ("wrapt-2.5.2-cp311-cp311-manylinux1_x86_64.manylinux_2_5_x86_64.whl", 5),
+        ("cffi-2.1.1-cp312-cp312-manylinux2014_x86_64.manylinux_2_17_x86_64.whl", 17),
+        ("wrapt-2.5.2-cp312-cp312-manylinux1_x86_64.manylinux_2_5_x86_64.whl", 5),
         ("argon2_cffi_bindings-26.2.0-cp310-abi3-manylinux_2_26_x86_64.manylinux_2_28_x86_64.whl",
          26),
+        ("duckdb-2.0.1-cp312-abi3-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl", 27),
         ("cryptography-50.0.2-cp311-abi3-manylinux_2_34_x86_64.whl", 34),
         ("cryptography-50.0.2-cp315-abi3.abi3t-manylinux2014_x86_64.whl", None),
-        ("pydantic_core-2.50.5-cp312-cp312-manylinux2014_x86_64.whl", None),
-        ("cffi-2.1.1-cp311-cp311-musllinux_1_2_x86_64.whl", None),
-        ("cffi-2.1.1-cp311-cp311-manylinux2014_aarch64.whl", None),
-        ("cffi-2.1.1-cp311-cp311-win_amd64.whl", None),
+        ("duckdb-2.0.1-cp311-cp311-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl", None),
+        ("pydantic_core-2.50.5-cp313-cp313-manylinux2014_x86_64.whl", None),
+        ("cffi-2.1.1-cp312-cp312-musllinux_1_2_x86_64.whl", None),
+        ("cffi-2.1.1-cp312-cp312-manylinux2014_aarch64.whl", None),
+        ("cffi-2.1.1-cp312-cp312-win_amd64.whl", None),
     ],
 )  # fmt: skip
 def test_which_wheels_load_on_lambda(filename: str, glibc: int | None) -> None:
     assert lambda_package.glibc_needed(lambda_package.wheel_tags(filename)) == glibc
 
 
-def test_packages_with_only_newer_wheels_are_installed_apart() -> None:
+def test_every_package_needs_a_wheel_that_loads_on_lambda() -> None:
     def wheels(*names: str) -> list[dict[str, str]]:
         return [{"url": f"https://files.example/{name}"} for name in names]
 
     fake = lock(
         {"name": "old", "version": "1.0",
-         "wheels": wheels("old-1.0-cp311-cp311-manylinux2014_x86_64.whl",
-                          "old-1.0-cp311-cp311-manylinux_2_28_x86_64.whl")},
+         "wheels": wheels("old-1.0-cp312-cp312-manylinux2014_x86_64.whl")},
         {"name": "newer", "version": "2.0",
-         "wheels": wheels("newer-2.0-cp310-abi3-manylinux_2_26_x86_64.manylinux_2_28_x86_64.whl")},
+         "wheels": wheels("newer-2.0-cp312-abi3-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl")},
         {"name": "pure", "version": "3.0", "wheels": wheels("pure-3.0-py3-none-any.whl")},
     )  # fmt: skip
-    legacy, newer = lambda_package.platform_groups(
+    assert lambda_package.lambda_requirements(
         fake, "old==1.0\nnewer==2.0\npure==3.0 ; python_version >= '3.8'\n"
-    )
-    assert legacy == ["old==1.0", "pure==3.0 ; python_version >= '3.8'"]
-    assert newer == ["newer==2.0"]
+    ) == ["newer==2.0", "old==1.0", "pure==3.0 ; python_version >= '3.8'"]
     too_new = lock(
         {"name": "rust", "version": "1.0",
-         "wheels": wheels("rust-1.0-cp311-abi3-manylinux_2_34_x86_64.whl")},
+         "wheels": wheels("rust-1.0-cp312-abi3-manylinux_2_39_x86_64.whl")},
         {"name": "sdist-only", "version": "1.0", "wheels": []},
     )  # fmt: skip
     with pytest.raises(SystemExit, match=r"sdist-only, rust"):
-        lambda_package.platform_groups(too_new, "rust==1.0\nsdist-only==1.0\n")
+        lambda_package.lambda_requirements(too_new, "rust==1.0\nsdist-only==1.0\n")
 
 
 def test_installed_wheels_too_new_for_lambda_are_refused(tmp_path: Path) -> None:
@@ -876,12 +915,12 @@ def test_installed_wheels_too_new_for_lambda_are_refused(tmp_path: Path) -> None
         lines = ["Wheel-Version: 1.0", *(f"Tag: {tag}" for tag in tags)]
         (info / "WHEEL").write_text("\n".join(lines) + "\n")
 
-    installed("argon2_cffi_bindings-26.2.0", "cp310-abi3-manylinux_2_26_x86_64",
-              "cp310-abi3-manylinux_2_28_x86_64")  # fmt: skip
+    installed("duckdb-2.0.1", "cp312-abi3-manylinux_2_27_x86_64",
+              "cp312-abi3-manylinux_2_28_x86_64")  # fmt: skip
     installed("idna-3.20", "py3-none-any")
     lambda_package.check_installed_wheels(tmp_path)
-    installed("cryptography-50.0.2", "cp311-abi3-manylinux_2_28_x86_64")
-    with pytest.raises(SystemExit, match=r"cryptography-50\.0\.2\.dist-info"):
+    installed("cryptography-60.0.0", "cp312-abi3-manylinux_2_39_x86_64")
+    with pytest.raises(SystemExit, match=r"cryptography-60\.0\.0\.dist-info"):
         lambda_package.check_installed_wheels(tmp_path)
 
 

@@ -1,0 +1,700 @@
+"""The analytical store: the events as Parquet files, one per UTC day, read with DuckDB.
+
+MongoDB stays the system of record; this is a copy for analysts' queries,
+rewritten a whole day at a time (docs/analytics.md, "The analytical store").
+
+Layout under ``<INSIGHTS_DIR>/<database>/``::
+
+    events/day=2026-11-29/events.parquet   every event of that UTC day
+    customers.parquet                      a snapshot of the customers
+    manifest.json                          per day: the hours' seq it was written from
+    .lock                                  held by the one writer
+
+Staleness: ingestion bumps ``seq`` of every hour it touches before and after
+writing events, and erasure after deleting them. A day is written from the
+seqs of its hours read *before* its events, and stored with them (in the
+file's key-value metadata and in the manifest); it is stale when any hour's
+current seq differs. An event written while a day is being read bumps its
+hour after the insert, so the day stays stale and is written again: late,
+never missing. A day file is always all of the day's events, keyed by id, and
+replaces the previous one atomically, so nothing is counted twice or missed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import resource
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from opentelemetry import trace
+
+from api.analytics.documents import AnalyticsHour
+from api.analytics.hours import day_hours
+from api.core.steps import Step, no_stop
+from api.customers.documents import Customer
+from api.events.documents import Event
+from api.sessions.documents import Session
+from api.settings import Settings
+from api.telemetry.slow import collecting, slowest
+
+log = logging.getLogger("api.insights")
+tracer = trace.get_tracer("tracking.insights")
+
+# The contract of the two views (names, types, order).
+EVENT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "VARCHAR"),
+    ("name", "VARCHAR"),
+    ("timestamp", "TIMESTAMPTZ"),
+    ("customer_id", "VARCHAR"),
+    ("session_id", "VARCHAR"),
+    ("page", "VARCHAR"),
+    ("properties", "VARCHAR"),
+    ("bot", "BOOLEAN"),
+    ("referrer", "VARCHAR"),
+    ("referrer_domain", "VARCHAR"),
+    ("utm_source", "VARCHAR"),
+    ("utm_medium", "VARCHAR"),
+    ("utm_campaign", "VARCHAR"),
+    ("utm_term", "VARCHAR"),
+    ("utm_content", "VARCHAR"),
+    ("browser", "VARCHAR"),
+    ("browser_version", "VARCHAR"),
+    ("os", "VARCHAR"),
+    ("os_version", "VARCHAR"),
+    ("device_type", "VARCHAR"),
+    ("language", "VARCHAR"),
+    ("screen_width", "INTEGER"),
+    ("screen_height", "INTEGER"),
+    ("country", "VARCHAR"),
+    ("device", "VARCHAR"),
+)
+# Column <- key of the event's ``context`` sub-document.
+CONTEXT_KEYS = {
+    "referrer": "referrer",
+    "referrer_domain": "referrerDomain",
+    "utm_source": "utmSource",
+    "utm_medium": "utmMedium",
+    "utm_campaign": "utmCampaign",
+    "utm_term": "utmTerm",
+    "utm_content": "utmContent",
+    "browser": "browser",
+    "browser_version": "browserVersion",
+    "os": "os",
+    "os_version": "osVersion",
+    "device_type": "deviceType",
+    "language": "language",
+    "screen_width": "screenWidth",
+    "screen_height": "screenHeight",
+}
+CUSTOMER_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "VARCHAR"),
+    ("distinct_id", "VARCHAR"),
+    ("name", "VARCHAR"),
+    ("email", "VARCHAR"),
+    ("country", "VARCHAR"),
+    ("language", "VARCHAR"),
+    ("created_at", "TIMESTAMPTZ"),
+    ("last_seen_at", "TIMESTAMPTZ"),
+)
+SESSION_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "VARCHAR"),
+    ("country", "VARCHAR"),
+    ("device", "VARCHAR"),
+)
+# A temporary file's name has this in it; no reader ever opens one.
+TEMP_MARK = ".tmp-"
+READ_BATCH = 1000
+SESSION_LOOKUPS = 16
+
+
+@dataclass
+class SyncResult:
+    """What a sync did; ``skipped`` when another writer held the lock."""
+
+    days_written: list[str] = field(default_factory=list)
+    days_removed: list[str] = field(default_factory=list)
+    rows: int = 0
+    files: int = 0
+    bytes: int = 0
+    customers: bool = False
+    seconds: float = 0.0
+    skipped: bool = False
+
+    def describe(self) -> str:
+        if self.skipped:
+            return "skipped: another writer holds the lock"
+        what = f"{len(self.days_written)} days ({self.rows:,} rows, {self.bytes:,} bytes)"
+        if self.days_removed:
+            what += f", {len(self.days_removed)} removed"
+        if self.customers:
+            what += ", customers snapshot"
+        return f"wrote {what} in {self.seconds:.2f} s"
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _columns(columns: Iterable[tuple[str, str]]) -> str:
+    """A DuckDB struct literal of column types, for read_json."""
+    return "{" + ", ".join(f"{_quote(name)}: {_quote(kind)}" for name, kind in columns) + "}"
+
+
+def _empty(columns: Iterable[tuple[str, str]]) -> str:
+    typed = ", ".join(f"NULL::{kind} AS {name}" for name, kind in columns)
+    return f"SELECT {typed} WHERE false"
+
+
+def _utc(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat()
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = int(value)
+    return number if -(2**31) <= number < 2**31 else None
+
+
+def event_row(doc: dict[str, Any]) -> dict[str, Any]:
+    """One event document as a row of ``events`` (without the session's columns)."""
+    found = doc.get("context")
+    context: dict[str, Any] = found if isinstance(found, dict) else {}
+    metadata = doc.get("metadata") or {}
+    row: dict[str, Any] = {
+        "id": str(doc["_id"]),
+        "name": _text(doc.get("type")),
+        "timestamp": _utc(doc.get("timestamp")),
+        "customer_id": _text(doc.get("customerId")),
+        "session_id": _text(doc.get("sessionId")),
+        "page": _text(doc.get("page")),
+        "properties": json.dumps(metadata, default=str, ensure_ascii=False, sort_keys=True),
+        "bot": bool(doc.get("bot", False)),
+    }
+    for column, key in CONTEXT_KEYS.items():
+        value = context.get(key)
+        row[column] = _int(value) if column.startswith("screen_") else _text(value)
+    return row
+
+
+def customer_row(doc: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": str(doc["_id"]),
+        "distinct_id": _text(doc.get("distinctId")),
+        "name": _text(doc.get("name")),
+        "email": _text(doc.get("email")),
+        "country": _text(doc.get("country")),
+        "language": _text(doc.get("language")),
+        "created_at": _utc(doc.get("createdAt")),
+        "last_seen_at": _utc(doc.get("lastSeenAt")),
+    }
+
+
+def _write_lines(path: Path, rows: list[dict[str, Any]]) -> None:
+    with path.open("a", encoding="utf-8") as out:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False))
+            out.write("\n")
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def replace_durably(temporary: Path, final: Path) -> None:
+    """``temporary`` becomes ``final`` in one step: a reader opens the old
+    file or the new one, never part of one, even across a crash."""
+    _fsync(temporary)
+    os.replace(temporary, final)
+    _fsync(final.parent)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{path.name}{TEMP_MARK}{uuid.uuid4().hex}")
+    temporary.write_bytes(data)
+    replace_durably(temporary, path)
+
+
+def days_between(start: datetime, end: datetime) -> list[str]:
+    """The UTC days [start, end) touches."""
+    first = start.astimezone(UTC).date()
+    last = (end.astimezone(UTC) - timedelta(microseconds=1)).date()
+    days = []
+    while first <= last:
+        days.append(first.isoformat())
+        first += timedelta(days=1)
+    return days
+
+
+class Store:
+    """The store of one database; one per process (``store_for``)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.root = Path(settings.insights_dir).resolve() / settings.mongodb_db
+        self.mirror: Any = None
+        _raise_open_files_limit()
+        if settings.insights_s3_bucket:
+            from api.insights.s3 import Mirror
+
+            self.mirror = Mirror(settings, self.root)
+
+    # ---- paths ---------------------------------------------------------------
+
+    def day_file(self, day: str) -> Path:
+        return self.root / "events" / f"day={day}" / "events.parquet"
+
+    @property
+    def customers_file(self) -> Path:
+        return self.root / "customers.parquet"
+
+    @property
+    def manifest_file(self) -> Path:
+        return self.root / "manifest.json"
+
+    def day_files(self) -> dict[str, Path]:
+        """The day files there are now, by day."""
+        found = {}
+        for path in sorted((self.root / "events").glob("day=*/events.parquet")):
+            found[path.parent.name.removeprefix("day=")] = path
+        return found
+
+    def files_for(self, start: datetime, end: datetime) -> list[Path]:
+        """The day files a query of [start, end) reads (days without a file have no events)."""
+        present = self.day_files()
+        return [present[day] for day in days_between(start, end) if day in present]
+
+    # ---- reading -------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def reader(
+        self, start: datetime | None = None, end: datetime | None = None
+    ) -> AsyncIterator[duckdb.DuckDBPyConnection]:
+        """A DuckDB connection of its own with the views ``events`` and
+        ``customers`` over the files current now; with ``start`` and ``end``,
+        ``events`` holds only the days of [start, end) (fewer files opened).
+
+        Each file is opened here and DuckDB reads it through
+        ``/proc/self/fd/<n>``: a file replaced while the connection is in use
+        stays readable as it was (the open descriptor keeps its inode), so every
+        query on this connection sees the same complete files, and nothing is
+        left behind if the process dies."""
+        if self.mirror is not None:
+            await asyncio.to_thread(self.mirror.pull)
+        held: list[int] = []
+        con = duckdb.connect()
+        try:
+            con.execute("SET TimeZone = 'UTC'")
+            paths = (
+                self.files_for(start, end)
+                if start is not None and end is not None
+                else list(self.day_files().values())
+            )
+            days = [self._hold(path, held) for path in paths]
+            self._view(con, "events", EVENT_COLUMNS, [d for d in days if d])
+            customers = self._hold(self.customers_file, held)
+            self._view(con, "customers", CUSTOMER_COLUMNS, [customers] if customers else [])
+            yield con
+        finally:
+            con.close()
+            for fd in held:
+                os.close(fd)
+
+    @staticmethod
+    def _hold(path: Path, held: list[int]) -> str | None:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:  # removed since it was listed
+            return None
+        held.append(fd)
+        return f"/proc/self/fd/{fd}"
+
+    @staticmethod
+    def _view(
+        con: duckdb.DuckDBPyConnection,
+        name: str,
+        columns: tuple[tuple[str, str], ...],
+        paths: list[str],
+    ) -> None:
+        if not paths:
+            con.execute(f"CREATE VIEW {name} AS {_empty(columns)}")
+            return
+        listed = ", ".join(_quote(path) for path in paths)
+        selected = ", ".join(column for column, _ in columns)
+        con.execute(
+            # Our own paths and column names, quoted: no outside text in the SQL.
+            f"CREATE VIEW {name} AS SELECT {selected} "  # noqa: S608
+            f"FROM read_parquet([{listed}], union_by_name = true)"
+        )
+
+    # ---- writing -------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def _locked(self, wait: bool) -> AsyncIterator[bool]:
+        """The writer's lock (flock on ``.lock``): True once held, False when
+        another holds it and ``wait`` is off. Polled rather than blocking in a
+        thread, so a cancelled waiter leaves nothing behind."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.root / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if not wait:
+                        yield False
+                        return
+                    await asyncio.sleep(0.05)
+            yield True
+        finally:
+            os.close(fd)  # releases the lock
+
+    async def sync(
+        self,
+        *,
+        wait: bool = True,
+        rebuild: bool = False,
+        force_customers: bool = False,
+        after_step: Step = no_stop,
+    ) -> SyncResult:
+        """Writes the stale days (all days when ``rebuild``) and the customers'
+        snapshot if it changed. ``wait``: wait for another writer to finish
+        (else skip). ``after_step`` ("temp", "replaced", "day", "customers")
+        lets the tests stop the work there."""
+        began = time.perf_counter()
+        name = "insights.rebuild" if rebuild else "insights.sync"
+        with tracer.start_as_current_span(name) as span, collecting() as spans:
+            async with self._locked(wait) as holding:
+                if not holding:
+                    span.set_attribute("insights.skipped", True)
+                    return SyncResult(skipped=True)
+                result = await self._sync(rebuild, force_customers, after_step)
+            result.seconds = time.perf_counter() - began
+            span.set_attributes(
+                {
+                    "insights.days_written": len(result.days_written),
+                    "insights.days_removed": len(result.days_removed),
+                    "insights.rows": result.rows,
+                    "insights.files": result.files,
+                    "insights.bytes": result.bytes,
+                    "insights.customers": result.customers,
+                    "insights.seconds": round(result.seconds, 3),
+                }
+            )
+        if result.seconds * 1000 >= self.settings.slow_operation_ms:
+            log.warning(
+                "slow insights sync",
+                extra={
+                    "operation": name,
+                    "duration_ms": round(result.seconds * 1000, 1),
+                    "days_written": len(result.days_written),
+                    "rows": result.rows,
+                    "bytes": result.bytes,
+                    "slowest_spans": slowest(spans),
+                },
+            )
+        return result
+
+    async def _sync(self, rebuild: bool, force_customers: bool, after_step: Step) -> SyncResult:
+        result = SyncResult()
+        self._remove_leftovers()
+        manifest = await asyncio.to_thread(self._manifest)
+        written: dict[str, Any] = manifest.setdefault("days", {})
+        # Read before any event: see the module's docstring.
+        current = await hour_seqs()
+        if rebuild:
+            for day in await event_days():
+                current.setdefault(day, {})
+        stale = sorted(
+            day
+            for day, seqs in current.items()
+            if rebuild or written.get(day, {}).get("seqs") != seqs
+        )
+        for day in stale:
+            rows, size = await self._write_day(day, current[day], after_step)
+            written[day] = {"seqs": current[day], "rows": rows, "bytes": size}
+            await asyncio.to_thread(self._save_manifest, manifest)
+            result.days_written.append(day)
+            result.rows += rows
+            result.bytes += size
+            result.files += 1
+            await after_step("day")
+        if rebuild:
+            # Days with neither events nor hours any more (a wiped database).
+            for day, path in self.day_files().items():
+                if day not in current:
+                    await asyncio.to_thread(self._remove, path)
+                    written.pop(day, None)
+                    result.days_removed.append(day)
+            await asyncio.to_thread(self._save_manifest, manifest)
+        if await self._write_customers(manifest, force_customers or rebuild):
+            await asyncio.to_thread(self._save_manifest, manifest)
+            result.customers = True
+            result.files += 1
+            result.bytes += self.customers_file.stat().st_size
+            await after_step("customers")
+        return result
+
+    def _remove_leftovers(self) -> None:
+        """Temporary files of a writer that died: only a writer (holding the
+        lock) makes them, and no reader opens them."""
+        for path in self.root.rglob(f"*{TEMP_MARK}*"):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+    def _manifest(self) -> dict[str, Any]:
+        if self.mirror is not None:
+            remote = self.mirror.manifest()
+            if remote is not None:
+                return remote
+        try:
+            loaded: dict[str, Any] = json.loads(self.manifest_file.read_text(encoding="utf-8"))
+            return loaded
+        except (FileNotFoundError, ValueError):
+            # Unknown: every day is stale and written again.
+            return {}
+
+    def _save_manifest(self, manifest: dict[str, Any]) -> None:
+        write_atomically(self.manifest_file, json.dumps(manifest, sort_keys=True).encode())
+        if self.mirror is not None:
+            self.mirror.upload(self.manifest_file)
+
+    def _remove(self, path: Path) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        if self.mirror is not None:
+            self.mirror.delete(path)
+
+    async def _write_day(self, day: str, seqs: dict[str, int], after_step: Step) -> tuple[int, int]:
+        """Writes the day's file from all its events; (rows, bytes)."""
+        final = self.day_file(day)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        token = f"{TEMP_MARK}{os.getpid()}-{uuid.uuid4().hex}"
+        events_json = final.parent / f"events.ndjson{token}"
+        sessions_json = final.parent / f"sessions.ndjson{token}"
+        temporary = final.parent / f"events.parquet{token}"
+        try:
+            events_json.touch()
+            session_ids: set[Any] = set()
+            collection = Event.get_pymongo_collection()
+            rows = 0
+            for hour in day_hours(day):
+                # One equality per hour: an index read on MongoDB and FerretDB alike.
+                batch = []
+                async for doc in collection.find({"hour": hour}, batch_size=READ_BATCH):
+                    batch.append(event_row(doc))
+                    session_ids.add(doc.get("sessionId"))
+                await asyncio.to_thread(_write_lines, events_json, batch)
+                rows += len(batch)
+            sessions = await session_rows(day, session_ids)
+            sessions_json.touch()
+            await asyncio.to_thread(_write_lines, sessions_json, sessions)
+            metadata = {"day": day, "seqs": json.dumps(seqs, sort_keys=True), "rows": str(rows)}
+            await asyncio.to_thread(self._copy_day, events_json, sessions_json, temporary, metadata)
+            _fsync(temporary)
+            await after_step("temp")
+            replace_durably(temporary, final)
+            await after_step("replaced")
+            if self.mirror is not None:
+                await asyncio.to_thread(self.mirror.upload, final)
+            return rows, final.stat().st_size
+        finally:
+            for path in (events_json, sessions_json, temporary):
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+
+    @staticmethod
+    def _copy_day(events: Path, sessions: Path, out: Path, metadata: dict[str, str]) -> None:
+        event_columns = [c for c in EVENT_COLUMNS if c[0] not in ("country", "device")]
+        selected = ", ".join(
+            f"s.{name}" if name in ("country", "device") else f"e.{name}"
+            for name, _ in EVENT_COLUMNS
+        )
+        kv = ", ".join(f"{key}: {_quote(value)}" for key, value in metadata.items())
+        # Our own paths and values, quoted: no outside text in the SQL.
+        query = f"""
+            COPY (
+                SELECT {selected}
+                FROM read_json({_quote(str(events))}, format = 'newline_delimited',
+                               columns = {_columns(event_columns)}) AS e
+                LEFT JOIN read_json({_quote(str(sessions))}, format = 'newline_delimited',
+                                    columns = {_columns(SESSION_COLUMNS)}) AS s
+                       ON s.id = e.session_id
+                QUALIFY row_number() OVER (PARTITION BY e.id ORDER BY e.id) = 1
+                ORDER BY e.timestamp, e.id
+            ) TO {_quote(str(out))} (FORMAT parquet, COMPRESSION zstd, KV_METADATA {{{kv}}})
+        """  # noqa: S608
+        con = duckdb.connect()
+        try:
+            con.execute("SET TimeZone = 'UTC'")
+            con.execute(query)
+        finally:
+            con.close()
+
+    async def _write_customers(self, manifest: dict[str, Any], force: bool) -> bool:
+        """The customers' snapshot, when their count or latest lastSeenAt
+        changed, when it is older than INSIGHTS_CUSTOMERS_SECONDS, or when forced."""
+        collection = Customer.get_pymongo_collection()
+        count = await collection.count_documents({})
+        latest = await collection.find_one({}, {"lastSeenAt": 1}, sort=[("lastSeenAt", -1)])
+        mark = [count, _utc(latest.get("lastSeenAt")) if latest else None]
+        known = manifest.get("customers", {})
+        age = time.time() - known.get("written", 0)
+        fresh = known.get("mark") == mark and age < self.settings.insights_customers_seconds
+        if fresh and not force and self.customers_file.exists():
+            return False
+        token = f"{TEMP_MARK}{os.getpid()}-{uuid.uuid4().hex}"
+        rows_json = self.root / f"customers.ndjson{token}"
+        temporary = self.root / f"customers.parquet{token}"
+        fields = {"distinctId": 1, "name": 1, "email": 1, "country": 1, "language": 1,
+                  "createdAt": 1, "lastSeenAt": 1}  # fmt: skip
+        try:
+            rows_json.touch()
+            batch = []
+            async for doc in collection.find({}, fields, batch_size=READ_BATCH):
+                batch.append(customer_row(doc))
+                if len(batch) >= 10_000:
+                    await asyncio.to_thread(_write_lines, rows_json, batch)
+                    batch = []
+            await asyncio.to_thread(_write_lines, rows_json, batch)
+            await asyncio.to_thread(_copy_customers, rows_json, temporary)
+            replace_durably(temporary, self.customers_file)
+            if self.mirror is not None:
+                await asyncio.to_thread(self.mirror.upload, self.customers_file)
+        finally:
+            for path in (rows_json, temporary):
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+        manifest["customers"] = {"mark": mark, "written": time.time(), "rows": count}
+        return True
+
+    # ---- status --------------------------------------------------------------
+
+    async def status(self) -> dict[str, Any]:
+        """What is stored and how much of it is stale."""
+        manifest = await asyncio.to_thread(self._manifest)
+        written = manifest.get("days", {})
+        current = await hour_seqs()
+        stale = sorted(
+            day for day, seqs in current.items() if written.get(day, {}).get("seqs") != seqs
+        )
+        files = self.day_files()
+        return {
+            "root": str(self.root),
+            "s3": self.mirror.describe() if self.mirror is not None else None,
+            "days": len(files),
+            "rows": sum(entry.get("rows", 0) for entry in written.values()),
+            "bytes": sum(path.stat().st_size for path in files.values()),
+            "stale_days": stale,
+            "customers": manifest.get("customers", {}).get("rows"),
+        }
+
+
+def _raise_open_files_limit() -> None:
+    """A reader keeps every day file open (730 days of retention is 730
+    descriptors, and DuckDB opens them again while scanning): the soft limit
+    up to the hard one, as servers usually allow."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def _copy_customers(rows: Path, out: Path) -> None:
+    con = duckdb.connect()
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute(
+            f"COPY (SELECT * FROM read_json({_quote(str(rows))}, "  # noqa: S608
+            "format = 'newline_delimited', "
+            f"columns = {_columns(CUSTOMER_COLUMNS)}) ORDER BY id) "
+            f"TO {_quote(str(out))} (FORMAT parquet, COMPRESSION zstd)"
+        )
+    finally:
+        con.close()
+
+
+async def hour_seqs() -> dict[str, dict[str, int]]:
+    """Every analytics hour's seq, by day."""
+    by_day: dict[str, dict[str, int]] = {}
+    cursor = AnalyticsHour.get_pymongo_collection().find({}, {"seq": 1}, batch_size=READ_BATCH)
+    async for doc in cursor:
+        key = str(doc["_id"])
+        by_day.setdefault(key[:10], {})[key] = int(doc.get("seq", 0))
+    return by_day
+
+
+async def event_days() -> set[str]:
+    """The days that have events, hours marked or not (a full scan: rebuilds only)."""
+    cursor = Event.get_pymongo_collection().find({}, {"hour": 1}, batch_size=READ_BATCH)
+    return {str(doc["hour"])[:10] async for doc in cursor if doc.get("hour")}
+
+
+async def session_rows(day: str, ids: set[Any]) -> list[dict[str, Any]]:
+    """Country and device of these sessions, without a join on the server:
+    those that started on the day or the one before by their start hour (an
+    equality each, on an index), the rest one by one."""
+    wanted = {session_id for session_id in ids if session_id is not None}
+    found: dict[Any, dict[str, Any]] = {}
+    collection = Session.get_pymongo_collection()
+    fields = {"country": 1, "device": 1}
+    previous = (date.fromisoformat(day) - timedelta(days=1)).isoformat()
+    for hour in day_hours(previous) + day_hours(day):
+        if len(found) == len(wanted):
+            break
+        async for doc in collection.find({"startHour": hour}, fields, batch_size=READ_BATCH):
+            if doc["_id"] in wanted:
+                found[doc["_id"]] = doc
+    rest = sorted(wanted - set(found), key=str)
+    for start in range(0, len(rest), SESSION_LOOKUPS):
+        chunk = rest[start : start + SESSION_LOOKUPS]
+        docs = await asyncio.gather(*(collection.find_one({"_id": key}, fields) for key in chunk))
+        found.update({doc["_id"]: doc for doc in docs if doc is not None})
+    return [
+        {"id": str(key), "country": _text(doc.get("country")), "device": _text(doc.get("device"))}
+        for key, doc in found.items()
+    ]
+
+
+_stores: dict[tuple[str, ...], Store] = {}
+
+
+def store_for(settings: Settings) -> Store:
+    """The process's store for these settings."""
+    key = (
+        str(Path(settings.insights_dir).resolve()),
+        settings.mongodb_db,
+        settings.insights_s3_bucket,
+        settings.insights_s3_prefix,
+        settings.insights_s3_endpoint,
+    )
+    store = _stores.get(key)
+    if store is None:
+        store = _stores[key] = Store(settings)
+    return store

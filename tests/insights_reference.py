@@ -31,7 +31,9 @@ class Expected:
 def value_of(event: dict[str, Any], customers: dict[str, dict[str, Any]], prop: Property) -> Value:
     dimension = prop.dimension
     if dimension is not None:
-        source = customers.get(event["customer_id"], {}) if dimension.table == "customers" else event
+        source = event
+        if dimension.table == "customers":
+            source = customers.get(event["customer_id"], {})
         found = source.get(dimension.column)
         if found is None:
             return UNSET
@@ -120,16 +122,22 @@ def aggregate(math_: Math, events: list[dict[str, Any]], numbers: list[float]) -
 
 
 def expected_buckets(query: Trends) -> list[datetime]:
-    """By walking the range a quarter hour at a time (every zone's offsets are
-    quarter hours): the distinct bucket starts it passes."""
+    """By walking the range's UTC quarter hours (every zone's offsets are
+    quarter hours, so every bucket after the first starts on one): the
+    distinct bucket starts met."""
     tz = zone(query.time_zone)
+    start, end = query.window.start, query.window.end
+    moments = [start]
+    quarter = start.replace(minute=start.minute - start.minute % 15, second=0, microsecond=0)
+    while quarter < end:
+        if quarter > start:
+            moments.append(quarter)
+        quarter += timedelta(minutes=15)
     seen: list[datetime] = []
-    moment = query.window.start
-    while moment < query.window.end:
-        start = bucket_start(moment, tz, query.interval)
-        if not seen or seen[-1] != start:
-            seen.append(start)
-        moment += timedelta(minutes=15)
+    for moment in moments:
+        bucket = bucket_start(moment, tz, query.interval)
+        if not seen or seen[-1] != bucket:
+            seen.append(bucket)
     return seen
 
 
@@ -198,8 +206,6 @@ def _lines(
             return aggregate(series.math, group, numbers)
 
         lines.append(
-            Expected(
-                value, other, figure(members), [figure(by_bucket[start]) for start in starts]
-            )
+            Expected(value, other, figure(members), [figure(by_bucket[start]) for start in starts])
         )
     return lines

@@ -36,9 +36,7 @@ class PropertyCount:
     count: int
 
 
-async def _in_engine(
-    store: Store, what: str, window: Window, work: Any, **attributes: Any
-) -> Any:
+async def _in_engine(store: Store, what: str, window: Window, work: Any, **attributes: Any) -> Any:
     with tracer.start_as_current_span(f"insights.{what}") as span:
         files = store.files_for(window.start, window.end)
         span.set_attribute("insights.files", len(files))
@@ -46,7 +44,7 @@ async def _in_engine(
         for key, value in attributes.items():
             span.set_attribute(f"insights.{key}", value)
         began = time.perf_counter()
-        async with store.reader() as con:
+        async with store.reader(window.start, window.end) as con:
             result = await asyncio.to_thread(work, con)
         span.set_attribute("insights.engine_ms", round((time.perf_counter() - began) * 1000, 1))
         return result
@@ -82,8 +80,9 @@ def _bots(include_bots: bool) -> str:
 
 async def event_names(store: Store, window: Window, include_bots: bool) -> list[NameCount]:
     def work(con: duckdb.DuckDBPyConnection) -> list[NameCount]:
+        # Only our own text is formatted in; every value is bound.
         rows = con.execute(
-            "SELECT name, count(*) AS n FROM events WHERE timestamp >= ? AND timestamp < ?"
+            "SELECT name, count(*) AS n FROM events WHERE timestamp >= ? AND timestamp < ?"  # noqa: S608
             f"{_bots(include_bots)} GROUP BY name ORDER BY n DESC, name LIMIT ?",
             [window.start, window.end, DISCOVERY_LIMIT],
         ).fetchall()
@@ -104,10 +103,13 @@ async def property_names(
         params: list[Any] = [window.start, window.end]
         if event is not None:
             params.append(event)
+        leaves = (
+            "SELECT unnest(prop_paths) AS path, unnest(prop_kinds) AS kind FROM events "  # noqa: S608
+            f"WHERE timestamp >= ? AND timestamp < ?{named}{_bots(include_bots)}"
+        )
         rows = con.execute(
-            "SELECT path, kind, count(*) AS n FROM (SELECT unnest(prop_paths) AS path, "
-            "unnest(prop_kinds) AS kind FROM events WHERE timestamp >= ? AND timestamp < ?"
-            f"{named}{_bots(include_bots)}) GROUP BY path, kind ORDER BY n DESC, path, kind LIMIT ?",
+            f"SELECT path, kind, count(*) AS n FROM ({leaves}) "  # noqa: S608
+            "GROUP BY path, kind ORDER BY n DESC, path, kind LIMIT ?",
             [*params, DISCOVERY_LIMIT],
         ).fetchall()
         return [PropertyCount(path, kind, count) for path, kind, count in rows]

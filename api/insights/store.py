@@ -45,6 +45,7 @@ from api.analytics.hours import day_hours
 from api.core.steps import Step, no_stop
 from api.customers.documents import Customer
 from api.events.documents import Event
+from api.insights.properties import flatten
 from api.sessions.documents import Session
 from api.settings import Settings
 from api.telemetry.slow import collecting, slowest
@@ -62,6 +63,12 @@ EVENT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("page", "VARCHAR"),
     ("properties", "VARCHAR"),
     ("bot", "BOOLEAN"),
+    # The properties' leaves as parallel lists (api/insights/properties.py):
+    # what queries read, several times cheaper than parsing the JSON per row.
+    ("prop_paths", "VARCHAR[]"),
+    ("prop_kinds", "VARCHAR[]"),
+    ("prop_texts", "VARCHAR[]"),
+    ("prop_numbers", "DOUBLE[]"),
     ("referrer", "VARCHAR"),
     ("referrer_domain", "VARCHAR"),
     ("utm_source", "VARCHAR"),
@@ -191,6 +198,9 @@ def event_row(doc: dict[str, Any]) -> dict[str, Any]:
         "properties": json.dumps(metadata, default=str, ensure_ascii=False, sort_keys=True),
         "bot": bool(doc.get("bot", False)),
     }
+    paths, kinds, texts, numbers = flatten(metadata if isinstance(metadata, dict) else {})
+    row |= {"prop_paths": paths, "prop_kinds": kinds, "prop_texts": texts}
+    row["prop_numbers"] = numbers
     for column, key in CONTEXT_KEYS.items():
         value = context.get(key)
         row[column] = _int(value) if column.startswith("screen_") else _text(value)
@@ -307,7 +317,7 @@ class Store:
         if self.mirror is not None:
             await asyncio.to_thread(self.mirror.pull)
         held: list[int] = []
-        con = duckdb.connect()
+        con = _database().cursor()
         try:
             con.execute("SET TimeZone = 'UTC'")
             paths = (
@@ -342,13 +352,13 @@ class Store:
         paths: list[str],
     ) -> None:
         if not paths:
-            con.execute(f"CREATE VIEW {name} AS {_empty(columns)}")
+            con.execute(f"CREATE TEMP VIEW {name} AS {_empty(columns)}")
             return
         listed = ", ".join(_quote(path) for path in paths)
         selected = ", ".join(column for column, _ in columns)
         con.execute(
             # Our own paths and column names, quoted: no outside text in the SQL.
-            f"CREATE VIEW {name} AS SELECT {selected} "  # noqa: S608
+            f"CREATE TEMP VIEW {name} AS SELECT {selected} "  # noqa: S608
             f"FROM read_parquet([{listed}], union_by_name = true)"
         )
 
@@ -683,6 +693,16 @@ async def session_rows(day: str, ids: set[Any]) -> list[dict[str, Any]]:
 
 
 _stores: dict[tuple[str, ...], Store] = {}
+_engine: list[duckdb.DuckDBPyConnection] = []
+
+
+def _database() -> duckdb.DuckDBPyConnection:
+    """The process's one DuckDB database, in memory, holding no data: opening
+    one costs about 0.1 s (measured), a cursor of it nothing, so each reader
+    takes a cursor, whose temporary views no other reader sees."""
+    if not _engine:
+        _engine.append(duckdb.connect())
+    return _engine[0]
 
 
 def store_for(settings: Settings) -> Store:

@@ -143,7 +143,8 @@ def _series(
         key = Sql("0", [])
     else:
         top = base + Sql(
-            "SELECT bd, count(*) AS n FROM f GROUP BY bd ORDER BY n DESC, bd ASC NULLS LAST LIMIT ?",
+            "SELECT bd, count(*) AS n FROM f GROUP BY bd "
+            "ORDER BY n DESC, bd ASC NULLS LAST LIMIT ?",
             [query.breakdown_limit + 1],
         )
         ranked = _fetch(con, top, outcome)

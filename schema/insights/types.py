@@ -65,7 +65,9 @@ PROPERTY_HELP = (
 )
 
 
-@strawberry.input(description="One condition on an event property, a dimension or a customer field.")
+@strawberry.input(
+    description="One condition on an event property, a dimension or a customer field."
+)
 class InsightFilterInput:
     property: str = strawberry.field(description=PROPERTY_HELP)
     operator: FilterOperator
@@ -89,10 +91,13 @@ def filters_of(argument: str, items: list[InsightFilterInput]) -> tuple[domain.F
 
 @strawberry.input
 class TrendSeriesInput:
-    event: str | None = strawberry.field(default=None, description="An event name; null: every event.")
+    event: str | None = strawberry.field(
+        default=None, description="An event name; null: every event."
+    )
     math: TrendMath = TrendMath.COUNT
     property: str | None = strawberry.field(
-        default=None, description="The numeric property that SUM ... P90 aggregate. " + PROPERTY_HELP
+        default=None,
+        description="The numeric property that SUM ... P90 aggregate. " + PROPERTY_HELP,
     )
     filters: list[InsightFilterInput] = strawberry.field(default_factory=list)
 
@@ -111,7 +116,9 @@ class TrendsInput:
     series: list[TrendSeriesInput]
     range: AnalyticsRangeInput
     interval: Interval = Interval.DAY
-    time_zone: str = strawberry.field(default="UTC", description="IANA name; buckets follow its clock.")
+    time_zone: str = strawberry.field(
+        default="UTC", description="IANA name; buckets follow its clock."
+    )
     breakdown: str | None = strawberry.field(
         default=None, description="Split each series by this. " + PROPERTY_HELP
     )
@@ -121,7 +128,9 @@ class TrendsInput:
     filters: list[InsightFilterInput] = strawberry.field(
         default_factory=list, description="Apply to every series."
     )
-    include_bots: bool = strawberry.field(default=False, description="Bots are left out unless true.")
+    include_bots: bool = strawberry.field(
+        default=False, description="Bots are left out unless true."
+    )
 
     def domain(self, limits: domain.Limits) -> domain.Trends:
         return domain.Trends(

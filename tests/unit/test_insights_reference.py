@@ -9,6 +9,7 @@ import math
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -62,8 +63,8 @@ def properties(draw: st.DrawFn) -> dict[str, Any]:
     found: dict[str, Any] = {}
     if draw(st.booleans()):
         found["plan"] = draw(scalars)
-    if draw(st.booleans()):
-        found["amount"] = draw(st.one_of(numbers, st.sampled_from(WORDS)))
+    if draw(st.integers(0, 4)):
+        found["amount"] = draw(st.one_of(numbers, numbers, numbers, st.sampled_from(WORDS)))
     if draw(st.booleans()):
         video: dict[str, Any] = {}
         if draw(st.booleans()):
@@ -77,7 +78,9 @@ def properties(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @st.composite
-def scenario(draw: st.DrawFn) -> tuple[Trends, list[dict[str, Any]]]:
+def scenario(
+    draw: st.DrawFn, math_of: Math | None = None, operator_of: Operator | None = None
+) -> tuple[Trends, list[dict[str, Any]]]:
     interval = draw(st.sampled_from(list(Interval)))
     longest = {Interval.HOUR: 72, Interval.DAY: 24 * 12, Interval.WEEK: 24 * 40}
     hours = draw(st.integers(1, longest.get(interval, 24 * 80)))
@@ -89,7 +92,7 @@ def scenario(draw: st.DrawFn) -> tuple[Trends, list[dict[str, Any]]]:
     limits = Limits(max_days=400)
     window = Window.of("range", start, end, limits)
 
-    edges = list(buckets(start, end, zone(time_zone), interval))[:20] + [start, end]
+    edges = [*list(buckets(start, end, zone(time_zone), interval))[:20], start, end]
     moments = st.one_of(
         st.sampled_from(edges).flatmap(
             lambda edge: st.sampled_from([edge, edge - timedelta(microseconds=1)])
@@ -99,7 +102,7 @@ def scenario(draw: st.DrawFn) -> tuple[Trends, list[dict[str, Any]]]:
         ),
     )
     events = []
-    for n in range(draw(st.integers(0, 40))):
+    for n in range(draw(st.integers(0, 60))):
         events.append(
             {
                 "id": f"e{n}",
@@ -119,8 +122,8 @@ def scenario(draw: st.DrawFn) -> tuple[Trends, list[dict[str, Any]]]:
     keys = ["plan", "amount", "video.quality", "video.duration", "video", "tags", "missing"]
     keys += ["$browser", "$country", "$screen_width", "$bot", "$customer.country", "$event"]
 
-    def one_filter() -> Filter:
-        operator = draw(st.sampled_from(list(Operator)))
+    def one_filter(operator: Operator | None = None) -> Filter:
+        operator = operator or draw(st.sampled_from(list(Operator)))
         key = draw(st.sampled_from(keys))
         value: Any = None
         if operator in (Operator.EQUALS, Operator.NOT_EQUALS):
@@ -134,13 +137,15 @@ def scenario(draw: st.DrawFn) -> tuple[Trends, list[dict[str, Any]]]:
         return Filter.of("filter", key, operator, value)
 
     series = []
-    for _ in range(draw(st.integers(1, 2))):
-        math_ = draw(st.sampled_from(list(Math)))
+    for number in range(draw(st.integers(1, 2))):
+        math_ = math_of if math_of and number == 0 else draw(st.sampled_from(list(Math)))
         prop = None
         if math_.numeric:
             prop = draw(st.sampled_from(["amount", "video.duration", "$screen_width", "plan"]))
         event = draw(st.sampled_from([None, "page_view", "signup", "video.play"]))
         own = tuple(one_filter() for _ in range(draw(st.integers(0, 2))))
+        if operator_of is not None and number == 0:
+            own = (one_filter(operator_of), *own[:1])
         series.append(Series.of("series", event, math_, prop, own))
     breakdown = draw(st.sampled_from([None, *keys]))
     query = Trends(
@@ -163,10 +168,7 @@ def _same(got: float | None, wanted: float | None) -> bool:
     return math.isclose(got, wanted, rel_tol=1e-9, abs_tol=1e-9)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(scenario())
-def test_engine_agrees_with_the_reference(case: tuple[Trends, list[dict[str, Any]]]) -> None:
-    query, events = case
+def _compare(query: Trends, events: list[dict[str, Any]]) -> None:
     con = load(events, CUSTOMERS)
     outcome = run(con, query)
     starts, expected = reference.trends(query, events, CUSTOMERS)
@@ -180,6 +182,29 @@ def test_engine_agrees_with_the_reference(case: tuple[Trends, list[dict[str, Any
         assert _same(line.total, want.total), (line.label, line.total, want.total)
         for got, value in zip(line.values, want.values, strict=True):
             assert _same(got, value), (line.label, line.values, want.values)
+
+
+CHECKS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.mark.parametrize("math_", list(Math), ids=lambda m: m.name)
+def test_every_math_agrees_with_the_reference(math_: Math) -> None:
+    @CHECKS
+    @given(scenario(math_of=math_))
+    def check(case: tuple[Trends, list[dict[str, Any]]]) -> None:
+        _compare(*case)
+
+    check()
+
+
+@pytest.mark.parametrize("operator", list(Operator), ids=lambda o: o.name)
+def test_every_operator_agrees_with_the_reference(operator: Operator) -> None:
+    @CHECKS
+    @given(scenario(operator_of=operator))
+    def check(case: tuple[Trends, list[dict[str, Any]]]) -> None:
+        _compare(*case)
+
+    check()
 
 
 def test_every_bucket_is_present_and_starts_on_the_local_clock() -> None:
@@ -200,7 +225,10 @@ def test_every_bucket_is_present_and_starts_on_the_local_clock() -> None:
     kolkata = zone("Asia/Kolkata")
     days = list(
         buckets(
-            datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 3, tzinfo=UTC), kolkata, Interval.DAY
+            datetime(2026, 1, 1, tzinfo=UTC),
+            datetime(2026, 1, 3, tzinfo=UTC),
+            kolkata,
+            Interval.DAY,
         )
     )
     assert [b.isoformat() for b in days] == [
@@ -208,7 +236,10 @@ def test_every_bucket_is_present_and_starts_on_the_local_clock() -> None:
     ]  # fmt: skip
     weeks = list(
         buckets(
-            datetime(2026, 12, 2, tzinfo=UTC), datetime(2026, 12, 20, tzinfo=UTC), zone("UTC"), Interval.WEEK
+            datetime(2026, 12, 2, tzinfo=UTC),
+            datetime(2026, 12, 20, tzinfo=UTC),
+            zone("UTC"),
+            Interval.WEEK,
         )
     )
     assert [b.date().isoformat() for b in weeks] == ["2026-11-30", "2026-12-07", "2026-12-14"]

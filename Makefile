@@ -128,3 +128,9 @@ load: deps
 
 load-soak: deps
 	"$(UV)" run python -m tests.load.run --soak $(SOAK_SECONDS) $(LOAD_ARGS)
+
+# Insights at 10^5, 10^6 and 10^7 events (docs/performance.md, "Insights"): trends
+# through the API and in the bare engine, and accepted-to-visible while events flow.
+.PHONY: bench-insights
+bench-insights: deps
+	"$(UV)" run python -m tests.benchmarks.insights $(INSIGHTS_ARGS)

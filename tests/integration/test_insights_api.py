@@ -292,3 +292,51 @@ async def test_an_accepted_event_shows_in_trends_within_a_minute(
                 break
             assert time.monotonic() - accepted < 60, body
             await asyncio.sleep(0.5)
+
+
+REPORT = """query($range: AnalyticsRangeInput!) {
+  analytics(range: $range, timeZone: "UTC", granularity: DAY) {
+    events activeCustomers
+    eventTypes { type count }
+    pages(first: 1000) { page views }
+    timeSeries { start events pageViews activeCustomers }
+  }
+}"""
+
+
+async def test_the_analytics_report_and_the_engine_agree(
+    api: Api, website: Website, settings: Settings
+) -> None:
+    """The hourly pre-aggregates (MongoDB) and the store (DuckDB) give the same
+    figures for the same events: per type, per page, per day, active customers."""
+    await _send(website, _events(3, 400))
+    await store_for(settings).sync()
+    day = START.replace(hour=0, minute=0, second=0)
+    span = {"from": day.isoformat(), "to": (day + timedelta(days=7)).isoformat()}
+    report = (await api.data(REPORT, range=span))["analytics"]
+
+    async def trend(**query: Any) -> dict[str, Any]:
+        variables = {"input": {"range": span, **query}}
+        answer: dict[str, Any] = (await api.data(TRENDS, **variables))["trends"]
+        return answer
+
+    by_type = await trend(series=[{}], breakdown="$event", breakdownLimit=50)
+    engine_types = {line["breakdownValue"]: line["total"] for line in by_type["series"]}
+    assert engine_types == {
+        t["type"].lower(): t["count"] for t in report["eventTypes"] if t["count"]
+    }
+    by_page = await trend(series=[{"event": "page_view"}], breakdown="$page", breakdownLimit=50)
+    assert {line["breakdownValue"]: line["total"] for line in by_page["series"]} == {
+        page["page"]: page["views"] for page in report["pages"]
+    }
+    daily = await trend(series=[{}, {"event": "page_view"}, {"math": "UNIQUE_CUSTOMERS"}])
+    everything, views, customers = daily["series"]
+    assert everything["total"] == report["events"]
+    assert customers["total"] == report["activeCustomers"]
+    assert [
+        (p["start"], p["events"], p["pageViews"], p["activeCustomers"])
+        for p in report["timeSeries"]
+    ] == [
+        (a["start"], a["value"], b["value"], c["value"])
+        for a, b, c in zip(everything["points"], views["points"], customers["points"], strict=True)
+    ]

@@ -9,7 +9,7 @@ from typing import Any
 
 import duckdb
 
-from api.insights.properties import flatten
+from api.insights.properties import flatten, shredded_columns
 
 EVENT_COLUMNS = {
     "id": "VARCHAR", "name": "VARCHAR", "timestamp": "TIMESTAMPTZ", "customer_id": "VARCHAR",
@@ -39,11 +39,13 @@ def _table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, str]) -
 
 
 def load(
-    events: list[dict[str, Any]], customers: dict[str, dict[str, Any]]
+    events: list[dict[str, Any]], customers: dict[str, dict[str, Any]], shredded: bool = False
 ) -> duckdb.DuckDBPyConnection:
-    """A connection of its own (temporary tables: no other connection sees them)."""
+    """A connection of its own (temporary tables: no other connection sees them);
+    ``shredded``: with each property path's own columns, as the store writes
+    them (api/insights/properties.py), else the lists only."""
     con = _DATABASE.cursor()
-    _table(con, "events", EVENT_COLUMNS)
+    _table(con, "raw_events" if shredded else "events", EVENT_COLUMNS)
     _table(con, "customers", CUSTOMER_COLUMNS)
     rows = []
     for event in events:
@@ -52,7 +54,13 @@ def load(
         row |= {"prop_paths": paths, "prop_kinds": kinds, "prop_texts": texts}
         row["prop_numbers"] = numbers
         rows.append([row.get(column) for column in EVENT_COLUMNS])
-    _insert(con, "events", len(EVENT_COLUMNS), rows)
+    _insert(con, "raw_events" if shredded else "events", len(EVENT_COLUMNS), rows)
+    if shredded:
+        paths = sorted({path for event in events for path in flatten(event["properties"])[0]})
+        extra = f", {shredded_columns(paths)}" if paths else ""
+        con.execute(f"CREATE TEMP TABLE events AS SELECT *{extra} FROM raw_events")
+        con.execute("CREATE TEMP TABLE events_layout (overflow BOOLEAN, paths VARCHAR[])")
+        con.execute("INSERT INTO events_layout VALUES (false, ?)", [paths])
     people = [[customer.get(c) for c in CUSTOMER_COLUMNS] for customer in customers.values()]
     _insert(con, "customers", len(CUSTOMER_COLUMNS), people)
     return con

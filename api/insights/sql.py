@@ -12,7 +12,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from api.insights.properties import BOOLEAN, NULL, NUMBER, STRING
+import duckdb
+
+from api.insights.properties import (
+    BOOLEAN,
+    KIND,
+    NULL,
+    NUMBER,
+    NUMBER_COLUMN,
+    STRING,
+    TEXT,
+    quoted,
+)
+from api.insights.properties import column as shredded
 from api.insights.query import Filter, Kind, Operator, Property
 
 
@@ -37,11 +49,39 @@ class Typed:
     number: Sql
 
 
-def typed(prop: Property) -> Typed:
+@dataclass(frozen=True)
+class Layout:
+    """What the ``events`` view holds: the property paths that have columns of
+    their own in every day read, and whether some day kept paths in the lists
+    only (then every property is read from the lists). The store writes it
+    as the table ``events_layout`` of each reader."""
+
+    paths: frozenset[str] = frozenset()
+    lists_only: bool = True
+
+    @classmethod
+    def of(cls, con: Any) -> Layout:
+        try:
+            found = con.execute("SELECT overflow, paths FROM events_layout").fetchone()
+        except duckdb.CatalogException:  # tables of our own making, not the store's
+            return cls()
+        if found is None:
+            return cls()
+        return cls(frozenset(found[1] or ()), bool(found[0]))
+
+
+def typed(prop: Property, layout: Layout = Layout()) -> Typed:
     dimension = prop.dimension
     if dimension is None:
-        # The store's parallel lists of leaves (api/insights/properties.py).
         at = ".".join(prop.path)
+        if at in layout.paths and not layout.lists_only:
+            names = [quoted(shredded(part, at)) for part in (KIND, TEXT, NUMBER_COLUMN)]
+            return Typed(*(Sql(f"e.{name}", []) for name in names))
+        if not layout.lists_only:
+            # Every path of every day in the view has its columns: no event has this one.
+            nothing = Sql("CAST(NULL AS VARCHAR)", [])
+            return Typed(nothing, nothing, Sql("CAST(NULL AS DOUBLE)", []))
+        # The store's parallel lists of leaves (api/insights/properties.py).
         find = "list_position(e.prop_paths, ?)"
         return Typed(
             Sql(f"e.prop_kinds[{find}]", [at]),
@@ -61,10 +101,10 @@ def typed(prop: Property) -> Typed:
     return Typed(present, Sql(column, []), Sql("CAST(NULL AS DOUBLE)", []))
 
 
-def breakdown_value(prop: Property) -> Sql:
+def breakdown_value(prop: Property, layout: Layout) -> Sql:
     """The text a breakdown groups by: a string as it is, any other value as
     its JSON text, NULL when not set."""
-    return typed(prop).text
+    return typed(prop, layout).text
 
 
 def _equals(expr: Typed, value: str | float | bool) -> Sql:
@@ -88,8 +128,8 @@ def _not(condition: Sql) -> Sql:
     return Sql("NOT coalesce(", []) + condition + Sql(", false)", [])
 
 
-def condition(item: Filter) -> Sql:
-    expr = typed(item.prop)
+def condition(item: Filter, layout: Layout) -> Sql:
+    expr = typed(item.prop, layout)
     operator, value = item.operator, item.value
     if operator == Operator.IS_SET:
         return _set(expr)

@@ -45,7 +45,7 @@ from api.analytics.hours import day_hours
 from api.core.steps import Step, no_stop
 from api.customers.documents import Customer
 from api.events.documents import Event
-from api.insights.properties import flatten
+from api.insights.properties import MAX_SHREDDED, flatten, shredded_columns
 from api.sessions.documents import Session
 from api.settings import Settings
 from api.telemetry.slow import collecting, slowest
@@ -325,8 +325,9 @@ class Store:
                 if start is not None and end is not None
                 else list(self.day_files().values())
             )
-            days = [self._hold(path, held) for path in paths]
-            self._view(con, "events", EVENT_COLUMNS, [d for d in days if d])
+            days = [d for d in (self._hold(path, held) for path in paths) if d]
+            self._view(con, "events", EVENT_COLUMNS, days, every_column=True)
+            self._layout(con, days)
             customers = self._hold(self.customers_file, held)
             self._view(con, "customers", CUSTOMER_COLUMNS, [customers] if customers else [])
             yield con
@@ -345,17 +346,46 @@ class Store:
         return f"/proc/self/fd/{fd}"
 
     @staticmethod
+    def _layout(con: duckdb.DuckDBPyConnection, days: list[str]) -> None:
+        """``events_layout`` (api/insights/sql.py, Layout): the property paths
+        shredded in every day read, and whether some day kept paths in the
+        lists only. From the files themselves as they are held: a manifest
+        could be a step behind a file just replaced."""
+        found = (
+            con.execute(
+                "SELECT file_name, decode(key), decode(value) FROM parquet_kv_metadata(?) "
+                "WHERE decode(key) IN ('overflow', 'paths')",
+                [days],
+            ).fetchall()
+            if days
+            else []
+        )
+        complete: set[str] = set()
+        paths: set[str] | None = None
+        for name, key, value in found:
+            if key == "overflow" and value == "false":
+                complete.add(name)
+            elif key == "paths":
+                own = set(json.loads(value))
+                paths = own if paths is None else paths & own
+        overflow = len(complete) < len(days)
+        con.execute("CREATE TEMP TABLE events_layout (overflow BOOLEAN, paths VARCHAR[])")
+        con.execute("INSERT INTO events_layout VALUES (?, ?)", [overflow, sorted(paths or ())])
+
+    @staticmethod
     def _view(
         con: duckdb.DuckDBPyConnection,
         name: str,
         columns: tuple[tuple[str, str], ...],
         paths: list[str],
+        every_column: bool = False,
     ) -> None:
         if not paths:
             con.execute(f"CREATE TEMP VIEW {name} AS {_empty(columns)}")
             return
         listed = ", ".join(_quote(path) for path in paths)
-        selected = ", ".join(column for column, _ in columns)
+        # Events: also the day files' own property columns (api/insights/properties.py).
+        selected = "*" if every_column else ", ".join(column for column, _ in columns)
         con.execute(
             # Our own paths and column names, quoted: no outside text in the SQL.
             f"CREATE TEMP VIEW {name} AS SELECT {selected} "  # noqa: S608
@@ -447,8 +477,10 @@ class Store:
             if rebuild or written.get(day, {}).get("seqs") != seqs
         )
         for day in stale:
-            rows, size = await self._write_day(day, current[day], after_step)
+            rows, size, overflow = await self._write_day(day, current[day], after_step)
             written[day] = {"seqs": current[day], "rows": rows, "bytes": size}
+            if overflow:
+                written[day]["overflow"] = True
             await asyncio.to_thread(self._save_manifest, manifest)
             result.days_written.append(day)
             result.rows += rows
@@ -501,8 +533,10 @@ class Store:
         if self.mirror is not None:
             self.mirror.delete(path)
 
-    async def _write_day(self, day: str, seqs: dict[str, int], after_step: Step) -> tuple[int, int]:
-        """Writes the day's file from all its events; (rows, bytes)."""
+    async def _write_day(
+        self, day: str, seqs: dict[str, int], after_step: Step
+    ) -> tuple[int, int, bool]:
+        """Writes the day's file from all its events; (rows, bytes, overflow)."""
         final = self.day_file(day)
         final.parent.mkdir(parents=True, exist_ok=True)
         token = f"{TEMP_MARK}{os.getpid()}-{uuid.uuid4().hex}"
@@ -526,46 +560,69 @@ class Store:
             sessions_json.touch()
             await asyncio.to_thread(_write_lines, sessions_json, sessions)
             metadata = {"day": day, "seqs": json.dumps(seqs, sort_keys=True), "rows": str(rows)}
-            await asyncio.to_thread(self._copy_day, events_json, sessions_json, temporary, metadata)
+            overflow = await asyncio.to_thread(
+                self._copy_day, events_json, sessions_json, temporary, metadata
+            )
             _fsync(temporary)
             await after_step("temp")
             replace_durably(temporary, final)
             await after_step("replaced")
             if self.mirror is not None:
                 await asyncio.to_thread(self.mirror.upload, final)
-            return rows, final.stat().st_size
+            return rows, final.stat().st_size, overflow
         finally:
             for path in (events_json, sessions_json, temporary):
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
 
     @staticmethod
-    def _copy_day(events: Path, sessions: Path, out: Path, metadata: dict[str, str]) -> None:
+    def _copy_day(events: Path, sessions: Path, out: Path, metadata: dict[str, str]) -> bool:
+        """Writes the day; True when it had more property paths than are shredded."""
         event_columns = [c for c in EVENT_COLUMNS if c[0] not in ("country", "device")]
         selected = ", ".join(
             f"s.{name}" if name in ("country", "device") else f"e.{name}"
             for name, _ in EVENT_COLUMNS
         )
-        kv = ", ".join(f"{key}: {_quote(value)}" for key, value in metadata.items())
-        # Our own paths and values, quoted: no outside text in the SQL.
-        query = f"""
-            COPY (
-                SELECT {selected}
-                FROM read_json({_quote(str(events))}, format = 'newline_delimited',
-                               columns = {_columns(event_columns)}) AS e
-                LEFT JOIN read_json({_quote(str(sessions))}, format = 'newline_delimited',
-                                    columns = {_columns(SESSION_COLUMNS)}) AS s
-                       ON s.id = e.session_id
-                QUALIFY row_number() OVER (PARTITION BY e.id ORDER BY e.id) = 1
-                ORDER BY e.timestamp, e.id
-            ) TO {_quote(str(out))} (FORMAT parquet, COMPRESSION zstd, KV_METADATA {{{kv}}})
-        """  # noqa: S608
+        source = (
+            f"read_json({_quote(str(events))}, format = 'newline_delimited', "
+            f"columns = {_columns(event_columns)})"
+        )
         con = duckdb.connect()
         try:
             con.execute("SET TimeZone = 'UTC'")
+            # The day's property paths, most used first: each gets its own columns.
+            found = con.execute(
+                f"SELECT path FROM (SELECT unnest(prop_paths) AS path FROM {source}) "  # noqa: S608
+                "GROUP BY path ORDER BY count(*) DESC, path LIMIT ?",
+                [MAX_SHREDDED + 1],
+            ).fetchall()
+            paths = sorted(path for (path,) in found[:MAX_SHREDDED])
+            overflow = len(found) > MAX_SHREDDED
+            metadata = {
+                **metadata,
+                "overflow": "true" if overflow else "false",
+                "paths": json.dumps(paths),
+            }
+            kv = ", ".join(f"{key}: {_quote(value)}" for key, value in metadata.items())
+            shredded = f", {shredded_columns(paths)}" if paths else ""
+            # Our own paths and values, quoted (property paths by shredded_columns).
+            query = f"""
+                COPY (
+                    SELECT *{shredded} FROM (
+                        SELECT {selected}
+                        FROM {source} AS e
+                        LEFT JOIN read_json({_quote(str(sessions))}, format = 'newline_delimited',
+                                            columns = {_columns(SESSION_COLUMNS)}) AS s
+                               ON s.id = e.session_id
+                        QUALIFY row_number() OVER (PARTITION BY e.id ORDER BY e.id) = 1
+                    )
+                    ORDER BY timestamp, id
+                ) TO {_quote(str(out))} (FORMAT parquet, COMPRESSION zstd, KV_METADATA {{{kv}}})
+            """  # noqa: S608
             con.execute(query)
         finally:
             con.close()
+        return overflow
 
     async def _write_customers(self, manifest: dict[str, Any], force: bool) -> bool:
         """The customers' snapshot, when their count or latest lastSeenAt

@@ -21,8 +21,8 @@ import asyncio
 import json
 import os
 import platform
-import statistics
 import shutil
+import statistics
 import subprocess
 import tempfile
 import time
@@ -36,6 +36,7 @@ import duckdb
 from api.auth.service import create_write_key
 from api.db.client import make_client
 from api.insights import trends as engine
+from api.insights.properties import shredded_columns
 from api.insights.query import Interval, Limits, Math, Property, Series, Trends, Window
 from api.insights.store import EVENT_COLUMNS, Store
 from tests.benchmarks.report import markdown_table
@@ -101,9 +102,14 @@ def fill(store: Store, size: int) -> float:
         rows = _ROWS.format(
             offset=index * per_day, day=day.isoformat(), customers=max(1, size // 50), count=per_day
         )
+        # As the store writes a day: its property paths shredded into columns.
+        shredded = shredded_columns(["amount", "plan", "video.quality"])
+        selected = ", ".join(names)
         con.execute(
-            f"COPY (SELECT {', '.join(names)} FROM ({rows}) ORDER BY timestamp) "
-            f"TO '{path}' (FORMAT parquet, COMPRESSION zstd)"
+            f"COPY (SELECT *, {shredded} FROM (SELECT {selected} FROM ({rows})) "
+            f"ORDER BY timestamp) TO '{path}' "
+            "(FORMAT parquet, COMPRESSION zstd, "
+            """KV_METADATA {overflow: 'false', paths: '["amount", "plan", "video.quality"]'})"""
         )
     con.close()
     return time.perf_counter() - began

@@ -80,7 +80,7 @@ def properties(draw: st.DrawFn) -> dict[str, Any]:
 @st.composite
 def scenario(
     draw: st.DrawFn, math_of: Math | None = None, operator_of: Operator | None = None
-) -> tuple[Trends, list[dict[str, Any]]]:
+) -> tuple[Trends, list[dict[str, Any]], bool]:
     interval = draw(st.sampled_from(list(Interval)))
     longest = {Interval.HOUR: 72, Interval.DAY: 24 * 12, Interval.WEEK: 24 * 40}
     hours = draw(st.integers(1, longest.get(interval, 24 * 80)))
@@ -159,7 +159,7 @@ def scenario(
         include_bots=draw(st.booleans()),
         limits=limits,
     )
-    return query, events
+    return query, events, draw(st.booleans())
 
 
 def _same(got: float | None, wanted: float | None) -> bool:
@@ -168,8 +168,8 @@ def _same(got: float | None, wanted: float | None) -> bool:
     return math.isclose(got, wanted, rel_tol=1e-9, abs_tol=1e-9)
 
 
-def _compare(query: Trends, events: list[dict[str, Any]]) -> None:
-    con = load(events, CUSTOMERS)
+def _compare(query: Trends, events: list[dict[str, Any]], shredded: bool) -> None:
+    con = load(events, CUSTOMERS, shredded)
     outcome = run(con, query)
     starts, expected = reference.trends(query, events, CUSTOMERS)
     assert outcome.buckets == starts
@@ -191,7 +191,7 @@ CHECKS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthC
 def test_every_math_agrees_with_the_reference(math_: Math) -> None:
     @CHECKS
     @given(scenario(math_of=math_))
-    def check(case: tuple[Trends, list[dict[str, Any]]]) -> None:
+    def check(case: tuple[Trends, list[dict[str, Any]], bool]) -> None:
         _compare(*case)
 
     check()
@@ -201,7 +201,7 @@ def test_every_math_agrees_with_the_reference(math_: Math) -> None:
 def test_every_operator_agrees_with_the_reference(operator: Operator) -> None:
     @CHECKS
     @given(scenario(operator_of=operator))
-    def check(case: tuple[Trends, list[dict[str, Any]]]) -> None:
+    def check(case: tuple[Trends, list[dict[str, Any]], bool]) -> None:
         _compare(*case)
 
     check()

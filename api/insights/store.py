@@ -33,7 +33,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -437,7 +437,8 @@ class Store:
             if rebuild or written.get(day, {}).get("seqs") != seqs
         )
         for day in stale:
-            rows, size = await self._write_day(day, current[day], after_step)
+            previous = None if rebuild else written.get(day, {}).get("seqs")
+            rows, size = await self._write_day(day, current[day], previous, after_step)
             written[day] = {"seqs": current[day], "rows": rows, "bytes": size}
             await asyncio.to_thread(self._save_manifest, manifest)
             result.days_written.append(day)
@@ -491,10 +492,25 @@ class Store:
         if self.mirror is not None:
             self.mirror.delete(path)
 
-    async def _write_day(self, day: str, seqs: dict[str, int], after_step: Step) -> tuple[int, int]:
-        """Writes the day's file from all its events; (rows, bytes)."""
+    async def _write_day(
+        self,
+        day: str,
+        seqs: dict[str, int],
+        previous: dict[str, int] | None,
+        after_step: Step,
+    ) -> tuple[int, int]:
+        """Writes the day's file, all its events; (rows, bytes).
+
+        Only the hours whose seq changed since ``previous`` (what the current
+        file was written from) are read from MongoDB; the others' rows come
+        from the current file, which holds exactly what they hold: every
+        writer of events bumps their hour after writing. So a sync while
+        websites send events reads the current hour, not the whole day."""
         final = self.day_file(day)
         final.parent.mkdir(parents=True, exist_ok=True)
+        kept: list[str] = []
+        if previous is not None and await asyncio.to_thread(_file_seqs, final) == previous:
+            kept = [hour for hour in day_hours(day) if previous.get(hour) == seqs.get(hour)]
         token = f"{TEMP_MARK}{os.getpid()}-{uuid.uuid4().hex}"
         events_json = final.parent / f"events.ndjson{token}"
         sessions_json = final.parent / f"sessions.ndjson{token}"
@@ -503,20 +519,28 @@ class Store:
             events_json.touch()
             session_ids: set[Any] = set()
             collection = Event.get_pymongo_collection()
-            rows = 0
             for hour in day_hours(day):
+                if hour in kept:
+                    continue
                 # One equality per hour: an index read on MongoDB and FerretDB alike.
                 batch = []
                 async for doc in collection.find({"hour": hour}, batch_size=READ_BATCH):
                     batch.append(event_row(doc))
                     session_ids.add(doc.get("sessionId"))
                 await asyncio.to_thread(_write_lines, events_json, batch)
-                rows += len(batch)
-            sessions = await session_rows(day, session_ids)
+            sessions = await session_rows(session_ids)
             sessions_json.touch()
             await asyncio.to_thread(_write_lines, sessions_json, sessions)
-            metadata = {"day": day, "seqs": json.dumps(seqs, sort_keys=True), "rows": str(rows)}
-            await asyncio.to_thread(self._copy_day, events_json, sessions_json, temporary, metadata)
+            metadata = {"day": day, "seqs": json.dumps(seqs, sort_keys=True)}
+            rows = await asyncio.to_thread(
+                self._copy_day,
+                events_json,
+                sessions_json,
+                final if kept else None,
+                kept,
+                temporary,
+                metadata,
+            )
             _fsync(temporary)
             await after_step("temp")
             replace_durably(temporary, final)
@@ -530,32 +554,56 @@ class Store:
                     path.unlink()
 
     @staticmethod
-    def _copy_day(events: Path, sessions: Path, out: Path, metadata: dict[str, str]) -> None:
+    def _copy_day(
+        events: Path,
+        sessions: Path,
+        current: Path | None,
+        kept: list[str],
+        out: Path,
+        metadata: dict[str, str],
+    ) -> int:
+        """The day file from the re-read rows and the kept hours of the
+        current file; the number of rows."""
         event_columns = [c for c in EVENT_COLUMNS if c[0] not in ("country", "device")]
         selected = ", ".join(
             f"s.{name}" if name in ("country", "device") else f"e.{name}"
             for name, _ in EVENT_COLUMNS
         )
+        names = ", ".join(name for name, _ in EVENT_COLUMNS)
+        fresh = f"""
+            SELECT {selected}
+            FROM read_json({_quote(str(events))}, format = 'newline_delimited',
+                           columns = {_columns(event_columns)}) AS e
+            LEFT JOIN read_json({_quote(str(sessions))}, format = 'newline_delimited',
+                                columns = {_columns(SESSION_COLUMNS)}) AS s
+                   ON s.id = e.session_id
+        """  # noqa: S608
+        if current is not None and kept:
+            hours = ", ".join(_quote(hour) for hour in kept)
+            fresh += f"""
+                UNION ALL
+                SELECT {names} FROM read_parquet({_quote(str(current))})
+                WHERE strftime(timestamp, '%Y-%m-%dT%H') IN ({hours})
+            """  # noqa: S608
         kv = ", ".join(f"{key}: {_quote(value)}" for key, value in metadata.items())
         # Our own paths and values, quoted: no outside text in the SQL.
         query = f"""
             COPY (
-                SELECT {selected}
-                FROM read_json({_quote(str(events))}, format = 'newline_delimited',
-                               columns = {_columns(event_columns)}) AS e
-                LEFT JOIN read_json({_quote(str(sessions))}, format = 'newline_delimited',
-                                    columns = {_columns(SESSION_COLUMNS)}) AS s
-                       ON s.id = e.session_id
-                QUALIFY row_number() OVER (PARTITION BY e.id ORDER BY e.id) = 1
-                ORDER BY e.timestamp, e.id
+                SELECT {names} FROM ({fresh})
+                QUALIFY row_number() OVER (PARTITION BY id ORDER BY id) = 1
+                ORDER BY timestamp, id
             ) TO {_quote(str(out))} (FORMAT parquet, COMPRESSION zstd, KV_METADATA {{{kv}}})
         """  # noqa: S608
         con = duckdb.connect()
         try:
             con.execute("SET TimeZone = 'UTC'")
             con.execute(query)
+            # From the file's footer: no second pass over the rows.
+            counted = con.execute("SELECT count(*) FROM read_parquet(?)", [str(out)]).fetchone()
+            rows = int(counted[0]) if counted else 0
         finally:
             con.close()
+        return rows
 
     async def _write_customers(self, manifest: dict[str, Any], force: bool) -> bool:
         """The customers' snapshot, when their count or latest lastSeenAt
@@ -656,30 +704,42 @@ async def event_days() -> set[str]:
     return {str(doc["hour"])[:10] async for doc in cursor if doc.get("hour")}
 
 
-async def session_rows(day: str, ids: set[Any]) -> list[dict[str, Any]]:
+async def session_rows(ids: set[Any]) -> list[dict[str, Any]]:
     """Country and device of these sessions, without a join on the server:
-    those that started on the day or the one before by their start hour (an
-    equality each, on an index), the rest one by one."""
-    wanted = {session_id for session_id in ids if session_id is not None}
-    found: dict[Any, dict[str, Any]] = {}
+    one ``_id`` equality each, a few at a time (FerretDB decodes a whole
+    collection for ``$in``; an ``_id`` equality is its primary key)."""
+    keys = sorted((key for key in ids if key is not None), key=str)
     collection = Session.get_pymongo_collection()
     fields = {"country": 1, "device": 1}
-    previous = (date.fromisoformat(day) - timedelta(days=1)).isoformat()
-    for hour in day_hours(previous) + day_hours(day):
-        if len(found) == len(wanted):
-            break
-        async for doc in collection.find({"startHour": hour}, fields, batch_size=READ_BATCH):
-            if doc["_id"] in wanted:
-                found[doc["_id"]] = doc
-    rest = sorted(wanted - set(found), key=str)
-    for start in range(0, len(rest), SESSION_LOOKUPS):
-        chunk = rest[start : start + SESSION_LOOKUPS]
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(keys), SESSION_LOOKUPS):
+        chunk = keys[start : start + SESSION_LOOKUPS]
         docs = await asyncio.gather(*(collection.find_one({"_id": key}, fields) for key in chunk))
-        found.update({doc["_id"]: doc for doc in docs if doc is not None})
+        found += [doc for doc in docs if doc is not None]
     return [
-        {"id": str(key), "country": _text(doc.get("country")), "device": _text(doc.get("device"))}
-        for key, doc in found.items()
-    ]
+        {"id": str(doc["_id"]), "country": _text(doc.get("country")),
+         "device": _text(doc.get("device"))}
+        for doc in found
+    ]  # fmt: skip
+
+
+def _file_seqs(path: Path) -> dict[str, int] | None:
+    """The hours' seqs a day file was written from (its key-value metadata)."""
+    if not path.exists():
+        return None
+    con = duckdb.connect()
+    try:
+        found = con.execute(
+            "SELECT value FROM parquet_kv_metadata(?) WHERE key = 'seqs'", [str(path)]
+        ).fetchone()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    if not found:
+        return None
+    loaded: dict[str, int] = json.loads(found[0])
+    return loaded
 
 
 _stores: dict[tuple[str, ...], Store] = {}

@@ -436,9 +436,16 @@ class Store:
             for day, seqs in current.items()
             if rebuild or written.get(day, {}).get("seqs") != seqs
         )
+        # Most days stale (a rebuild, a new store): one pass over all events
+        # beats an equality per hour of each day (a full scan each on FerretDB).
+        read: dict[str, tuple[Path, set[Any]]] = {}
+        if stale and (rebuild or len(stale) * 2 >= len(current)):
+            read = await self._read_all(set(stale))
         for day in stale:
-            previous = None if rebuild else written.get(day, {}).get("seqs")
-            rows, size = await self._write_day(day, current[day], previous, after_step)
+            previous = None if rebuild or day in read else written.get(day, {}).get("seqs")
+            rows, size = await self._write_day(
+                day, current[day], previous, after_step, read.pop(day, None)
+            )
             written[day] = {"seqs": current[day], "rows": rows, "bytes": size}
             await asyncio.to_thread(self._save_manifest, manifest)
             result.days_written.append(day)
@@ -498,6 +505,7 @@ class Store:
         seqs: dict[str, int],
         previous: dict[str, int] | None,
         after_step: Step,
+        already: tuple[Path, set[Any]] | None = None,
     ) -> tuple[int, int]:
         """Writes the day's file, all its events; (rows, bytes).
 
@@ -512,15 +520,15 @@ class Store:
         if previous is not None and await asyncio.to_thread(_file_seqs, final) == previous:
             kept = [hour for hour in day_hours(day) if previous.get(hour) == seqs.get(hour)]
         token = f"{TEMP_MARK}{os.getpid()}-{uuid.uuid4().hex}"
-        events_json = final.parent / f"events.ndjson{token}"
+        events_json = already[0] if already else final.parent / f"events.ndjson{token}"
         sessions_json = final.parent / f"sessions.ndjson{token}"
         temporary = final.parent / f"events.parquet{token}"
         try:
             events_json.touch()
-            session_ids: set[Any] = set()
+            session_ids: set[Any] = already[1] if already else set()
             collection = Event.get_pymongo_collection()
             for hour in day_hours(day):
-                if hour in kept:
+                if hour in kept or already:
                     continue
                 # One equality per hour: an index read on MongoDB and FerretDB alike.
                 batch = []
@@ -552,6 +560,31 @@ class Store:
             for path in (events_json, sessions_json, temporary):
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
+
+    async def _read_all(self, days: set[str]) -> dict[str, tuple[Path, set[Any]]]:
+        """Every event of ``days`` in one pass: each day's rows in a temporary
+        file of its folder, and its sessions' ids."""
+        token = f"{TEMP_MARK}{os.getpid()}-{uuid.uuid4().hex}"
+        read: dict[str, tuple[Path, set[Any]]] = {}
+        pending: dict[str, list[dict[str, Any]]] = {}
+        for day in days:
+            folder = self.day_file(day).parent
+            folder.mkdir(parents=True, exist_ok=True)
+            read[day] = (folder / f"events.ndjson{token}", set())
+            pending[day] = []
+        cursor = Event.get_pymongo_collection().find({}, batch_size=READ_BATCH)
+        async for doc in cursor:
+            day = str(doc.get("hour", ""))[:10]
+            if day not in read:
+                continue
+            pending[day].append(event_row(doc))
+            read[day][1].add(doc.get("sessionId"))
+            if len(pending[day]) >= READ_BATCH:
+                await asyncio.to_thread(_write_lines, read[day][0], pending[day])
+                pending[day] = []
+        for day, rows in pending.items():
+            await asyncio.to_thread(_write_lines, read[day][0], rows)
+        return read
 
     @staticmethod
     def _copy_day(

@@ -192,8 +192,12 @@ async def test_rebuild_from_scratch_equals_incremental_syncs(
         result = await store.sync()
         assert result.days_written  # only what changed, but something did
     assert (await store.sync()).days_written == []  # nothing stale now
+    # Late single events: one day stale, only its changed hours read again.
+    for minutes in (30, 26 * 60, 30):
+        await track([event(f"late-{minutes}", NOW - timedelta(minutes=minutes))], settings)
+        assert len((await store.sync()).days_written) == 1
     events, customers = await rows(store)
-    assert len(events) == await Event.find_all().count() == 280
+    assert len(events) == await Event.find_all().count() == 283
     assert len(customers) == await Customer.find_all().count()
     assert (events, customers) == await from_scratch(settings, tmp_path / "scratch")
 

@@ -10,9 +10,10 @@ Layout under ``<INSIGHTS_DIR>/<database>/``::
     manifest.json                          per day: the hours' seq it was written from
     .lock                                  held by the one writer
 
-Staleness: ingestion bumps ``seq`` of every hour it touches before and after
-writing events, and erasure after deleting them. A day is written from the
-seqs of its hours read *before* its events, and stored with them (in the
+Staleness: ingestion bumps ``seq`` of every hour it touches (and then of its
+day) before and after writing events, and erasure after deleting them. A day
+is written from the seqs of its hours read *before* its events (the day's own
+seq, read before those, says which days to look at), and stored with them (in the
 file's key-value metadata and in the manifest); it is stale when any hour's
 current seq differs. An event written while a day is being read bumps its
 hour after the insert, so the day stays stale and is written again: late,
@@ -40,7 +41,7 @@ from typing import Any
 import duckdb
 from opentelemetry import trace
 
-from api.analytics.documents import AnalyticsHour
+from api.analytics.documents import AnalyticsDay, AnalyticsHour
 from api.analytics.hours import day_hours
 from api.core.steps import Step, no_stop
 from api.customers.documents import Customer
@@ -117,6 +118,9 @@ SESSION_COLUMNS: tuple[tuple[str, str], ...] = (
 TEMP_MARK = ".tmp-"
 READ_BATCH = 1000
 SESSION_LOOKUPS = 16
+# More days than this moved since the last sync: all hours read in one pass
+# instead of 24 lookups a day.
+HOUR_LOOKUP_DAYS = 8
 
 
 @dataclass
@@ -426,27 +430,42 @@ class Store:
         self._remove_leftovers()
         manifest = await asyncio.to_thread(self._manifest)
         written: dict[str, Any] = manifest.setdefault("days", {})
-        # Read before any event: see the module's docstring.
-        current = await hour_seqs()
+        # Read before any event: see the module's docstring. The days' seq
+        # first (bumped after their hours'), then the hours of the days whose
+        # seq moved: a sync with nothing new reads a document a day, not 24.
+        day_seqs = await day_seq_map()
+        moved = [day for day, seq in day_seqs.items() if written.get(day, {}).get("daySeq") != seq]
+        if rebuild or len(moved) > HOUR_LOOKUP_DAYS:
+            current = await hour_seqs()
+        else:
+            current = {day: await hour_seqs_of(day) for day in moved}
         if rebuild:
             for day in await event_days():
                 current.setdefault(day, {})
+        else:
+            current = {day: seqs for day, seqs in current.items() if day in moved}
         stale = sorted(
             day
             for day, seqs in current.items()
             if rebuild or written.get(day, {}).get("seqs") != seqs
         )
+        for day in set(current) - set(stale):
+            # Its day moved, its hours did not (an analytics rebuild): noted, so
+            # their hours are not read again.
+            written[day]["daySeq"] = day_seqs.get(day)
         # Most days stale (a rebuild, a new store): one pass over all events
         # beats an equality per hour of each day (a full scan each on FerretDB).
         read: dict[str, tuple[Path, set[Any]]] = {}
-        if stale and (rebuild or len(stale) * 2 >= len(current)):
+        if stale and (rebuild or len(stale) * 2 >= len(day_seqs)):
             read = await self._read_all(set(stale))
         for day in stale:
             previous = None if rebuild or day in read else written.get(day, {}).get("seqs")
             rows, size = await self._write_day(
                 day, current[day], previous, after_step, read.pop(day, None)
             )
-            written[day] = {"seqs": current[day], "rows": rows, "bytes": size}
+            written[day] = {
+                "seqs": current[day], "daySeq": day_seqs.get(day), "rows": rows, "bytes": size,
+            }  # fmt: skip
             await asyncio.to_thread(self._save_manifest, manifest)
             result.days_written.append(day)
             result.rows += rows
@@ -719,6 +738,21 @@ def _copy_customers(rows: Path, out: Path) -> None:
         )
     finally:
         con.close()
+
+
+async def day_seq_map() -> dict[str, int]:
+    """Every analytics day's seq."""
+    cursor = AnalyticsDay.get_pymongo_collection().find({}, {"seq": 1}, batch_size=READ_BATCH)
+    return {str(doc["_id"]): int(doc.get("seq", 0)) async for doc in cursor}
+
+
+async def hour_seqs_of(day: str) -> dict[str, int]:
+    """The seq of the day's hours: an ``_id`` equality each."""
+    collection = AnalyticsHour.get_pymongo_collection()
+    docs = await asyncio.gather(
+        *(collection.find_one({"_id": key}, {"seq": 1}) for key in day_hours(day))
+    )
+    return {str(doc["_id"]): int(doc.get("seq", 0)) for doc in docs if doc is not None}
 
 
 async def hour_seqs() -> dict[str, dict[str, int]]:

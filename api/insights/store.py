@@ -121,6 +121,7 @@ SESSION_LOOKUPS = 16
 # More days than this moved since the last sync: all hours read in one pass
 # instead of 24 lookups a day.
 HOUR_LOOKUP_DAYS = 8
+ALL_HOURS_SECONDS = 60.0
 
 
 @dataclass
@@ -262,6 +263,7 @@ class Store:
         self.settings = settings
         self.root = Path(settings.insights_dir).resolve() / settings.mongodb_db
         self.mirror: Any = None
+        self._all_hours_read = -ALL_HOURS_SECONDS
         _raise_open_files_limit()
         if settings.insights_s3_bucket:
             from api.insights.s3 import Mirror
@@ -435,24 +437,33 @@ class Store:
         # seq moved: a sync with nothing new reads a document a day, not 24.
         day_seqs = await day_seq_map()
         moved = [day for day, seq in day_seqs.items() if written.get(day, {}).get("daySeq") != seq]
-        if rebuild or len(moved) > HOUR_LOOKUP_DAYS:
+        # All hours now and then all the same: a writer that died between
+        # bumping its hours and their day leaves only the hours moved.
+        every_hour = time.monotonic() - self._all_hours_read >= ALL_HOURS_SECONDS
+        if rebuild or every_hour or len(moved) > HOUR_LOOKUP_DAYS:
+            self._all_hours_read = time.monotonic()
             current = await hour_seqs()
         else:
             current = {day: await hour_seqs_of(day) for day in moved}
         if rebuild:
             for day in await event_days():
                 current.setdefault(day, {})
-        else:
+        elif not every_hour:
             current = {day: seqs for day, seqs in current.items() if day in moved}
         stale = sorted(
             day
             for day, seqs in current.items()
             if rebuild or written.get(day, {}).get("seqs") != seqs
         )
+        noted = False
         for day in set(current) - set(stale):
             # Its day moved, its hours did not (an analytics rebuild): noted, so
             # their hours are not read again.
-            written[day]["daySeq"] = day_seqs.get(day)
+            if written[day].get("daySeq") != day_seqs.get(day):
+                written[day]["daySeq"] = day_seqs.get(day)
+                noted = True
+        if noted and not stale:
+            await asyncio.to_thread(self._save_manifest, manifest)
         # Most days stale (a rebuild, a new store): one pass over all events
         # beats an equality per hour of each day (a full scan each on FerretDB).
         read: dict[str, tuple[Path, set[Any]]] = {}

@@ -10,9 +10,10 @@ Layout under ``<INSIGHTS_DIR>/<database>/``::
     manifest.json                          per day: the hours' seq it was written from
     .lock                                  held by the one writer
 
-Staleness: ingestion bumps ``seq`` of every hour it touches before and after
-writing events, and erasure after deleting them. A day is written from the
-seqs of its hours read *before* its events, and stored with them (in the
+Staleness: ingestion bumps ``seq`` of every hour it touches (and then of its
+day) before and after writing events, and erasure after deleting them. A day
+is written from the seqs of its hours read *before* its events (the day's own
+seq, read before those, says which days to look at), and stored with them (in the
 file's key-value metadata and in the manifest); it is stale when any hour's
 current seq differs. An event written while a day is being read bumps its
 hour after the insert, so the day stays stale and is written again: late,
@@ -33,14 +34,14 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import duckdb
 from opentelemetry import trace
 
-from api.analytics.documents import AnalyticsHour
+from api.analytics.documents import AnalyticsDay, AnalyticsHour
 from api.analytics.hours import day_hours
 from api.core.steps import Step, no_stop
 from api.customers.documents import Customer
@@ -124,6 +125,10 @@ SESSION_COLUMNS: tuple[tuple[str, str], ...] = (
 TEMP_MARK = ".tmp-"
 READ_BATCH = 1000
 SESSION_LOOKUPS = 16
+# More days than this moved since the last sync: all hours read in one pass
+# instead of 24 lookups a day.
+HOUR_LOOKUP_DAYS = 8
+ALL_HOURS_SECONDS = 60.0
 
 
 @dataclass
@@ -268,6 +273,7 @@ class Store:
         self.settings = settings
         self.root = Path(settings.insights_dir).resolve() / settings.mongodb_db
         self.mirror: Any = None
+        self._all_hours_read = -ALL_HOURS_SECONDS
         _raise_open_files_limit()
         if settings.insights_s3_bucket:
             from api.insights.s3 import Mirror
@@ -466,21 +472,51 @@ class Store:
         self._remove_leftovers()
         manifest = await asyncio.to_thread(self._manifest)
         written: dict[str, Any] = manifest.setdefault("days", {})
-        # Read before any event: see the module's docstring.
-        current = await hour_seqs()
+        # Read before any event: see the module's docstring. The days' seq
+        # first (bumped after their hours'), then the hours of the days whose
+        # seq moved: a sync with nothing new reads a document a day, not 24.
+        day_seqs = await day_seq_map()
+        moved = [day for day, seq in day_seqs.items() if written.get(day, {}).get("daySeq") != seq]
+        # All hours now and then all the same: a writer that died between
+        # bumping its hours and their day leaves only the hours moved.
+        every_hour = time.monotonic() - self._all_hours_read >= ALL_HOURS_SECONDS
+        if rebuild or every_hour or len(moved) > HOUR_LOOKUP_DAYS:
+            self._all_hours_read = time.monotonic()
+            current = await hour_seqs()
+        else:
+            current = {day: await hour_seqs_of(day) for day in moved}
         if rebuild:
             for day in await event_days():
                 current.setdefault(day, {})
+        elif not every_hour:
+            current = {day: seqs for day, seqs in current.items() if day in moved}
         stale = sorted(
             day
             for day, seqs in current.items()
             if rebuild or written.get(day, {}).get("seqs") != seqs
         )
+        noted = False
+        for day in set(current) - set(stale):
+            # Its day moved, its hours did not (an analytics rebuild): noted, so
+            # their hours are not read again.
+            if written[day].get("daySeq") != day_seqs.get(day):
+                written[day]["daySeq"] = day_seqs.get(day)
+                noted = True
+        if noted and not stale:
+            await asyncio.to_thread(self._save_manifest, manifest)
+        # Most days stale (a rebuild, a new store): one pass over all events
+        # beats an equality per hour of each day (a full scan each on FerretDB).
+        read: dict[str, tuple[Path, set[Any]]] = {}
+        if stale and (rebuild or len(stale) * 2 >= len(day_seqs)):
+            read = await self._read_all(set(stale))
         for day in stale:
-            rows, size, overflow = await self._write_day(day, current[day], after_step)
-            written[day] = {"seqs": current[day], "rows": rows, "bytes": size}
-            if overflow:
-                written[day]["overflow"] = True
+            previous = None if rebuild or day in read else written.get(day, {}).get("seqs")
+            rows, size = await self._write_day(
+                day, current[day], previous, after_step, read.pop(day, None)
+            )
+            written[day] = {
+                "seqs": current[day], "daySeq": day_seqs.get(day), "rows": rows, "bytes": size,
+            }  # fmt: skip
             await asyncio.to_thread(self._save_manifest, manifest)
             result.days_written.append(day)
             result.rows += rows
@@ -534,34 +570,54 @@ class Store:
             self.mirror.delete(path)
 
     async def _write_day(
-        self, day: str, seqs: dict[str, int], after_step: Step
-    ) -> tuple[int, int, bool]:
-        """Writes the day's file from all its events; (rows, bytes, overflow)."""
+        self,
+        day: str,
+        seqs: dict[str, int],
+        previous: dict[str, int] | None,
+        after_step: Step,
+        already: tuple[Path, set[Any]] | None = None,
+    ) -> tuple[int, int]:
+        """Writes the day's file, all its events; (rows, bytes).
+
+        Only the hours whose seq changed since ``previous`` (what the current
+        file was written from) are read from MongoDB; the others' rows come
+        from the current file, which holds exactly what they hold: every
+        writer of events bumps their hour after writing. So a sync while
+        websites send events reads the current hour, not the whole day."""
         final = self.day_file(day)
         final.parent.mkdir(parents=True, exist_ok=True)
+        kept: list[str] = []
+        if previous is not None and await asyncio.to_thread(_file_seqs, final) == previous:
+            kept = [hour for hour in day_hours(day) if previous.get(hour) == seqs.get(hour)]
         token = f"{TEMP_MARK}{os.getpid()}-{uuid.uuid4().hex}"
-        events_json = final.parent / f"events.ndjson{token}"
+        events_json = already[0] if already else final.parent / f"events.ndjson{token}"
         sessions_json = final.parent / f"sessions.ndjson{token}"
         temporary = final.parent / f"events.parquet{token}"
         try:
             events_json.touch()
-            session_ids: set[Any] = set()
+            session_ids: set[Any] = already[1] if already else set()
             collection = Event.get_pymongo_collection()
-            rows = 0
             for hour in day_hours(day):
+                if hour in kept or already:
+                    continue
                 # One equality per hour: an index read on MongoDB and FerretDB alike.
                 batch = []
                 async for doc in collection.find({"hour": hour}, batch_size=READ_BATCH):
                     batch.append(event_row(doc))
                     session_ids.add(doc.get("sessionId"))
                 await asyncio.to_thread(_write_lines, events_json, batch)
-                rows += len(batch)
-            sessions = await session_rows(day, session_ids)
+            sessions = await session_rows(session_ids)
             sessions_json.touch()
             await asyncio.to_thread(_write_lines, sessions_json, sessions)
-            metadata = {"day": day, "seqs": json.dumps(seqs, sort_keys=True), "rows": str(rows)}
-            overflow = await asyncio.to_thread(
-                self._copy_day, events_json, sessions_json, temporary, metadata
+            metadata = {"day": day, "seqs": json.dumps(seqs, sort_keys=True)}
+            rows = await asyncio.to_thread(
+                self._copy_day,
+                events_json,
+                sessions_json,
+                final if kept else None,
+                kept,
+                temporary,
+                metadata,
             )
             _fsync(temporary)
             await after_step("temp")
@@ -569,60 +625,103 @@ class Store:
             await after_step("replaced")
             if self.mirror is not None:
                 await asyncio.to_thread(self.mirror.upload, final)
-            return rows, final.stat().st_size, overflow
+            return rows, final.stat().st_size
         finally:
             for path in (events_json, sessions_json, temporary):
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
 
+    async def _read_all(self, days: set[str]) -> dict[str, tuple[Path, set[Any]]]:
+        """Every event of ``days`` in one pass: each day's rows in a temporary
+        file of its folder, and its sessions' ids."""
+        token = f"{TEMP_MARK}{os.getpid()}-{uuid.uuid4().hex}"
+        read: dict[str, tuple[Path, set[Any]]] = {}
+        pending: dict[str, list[dict[str, Any]]] = {}
+        for day in days:
+            folder = self.day_file(day).parent
+            folder.mkdir(parents=True, exist_ok=True)
+            read[day] = (folder / f"events.ndjson{token}", set())
+            pending[day] = []
+        cursor = Event.get_pymongo_collection().find({}, batch_size=READ_BATCH)
+        async for doc in cursor:
+            day = str(doc.get("hour", ""))[:10]
+            if day not in read:
+                continue
+            pending[day].append(event_row(doc))
+            read[day][1].add(doc.get("sessionId"))
+            if len(pending[day]) >= READ_BATCH:
+                await asyncio.to_thread(_write_lines, read[day][0], pending[day])
+                pending[day] = []
+        for day, rows in pending.items():
+            await asyncio.to_thread(_write_lines, read[day][0], rows)
+        return read
+
     @staticmethod
-    def _copy_day(events: Path, sessions: Path, out: Path, metadata: dict[str, str]) -> bool:
-        """Writes the day; True when it had more property paths than are shredded."""
+    def _copy_day(
+        events: Path,
+        sessions: Path,
+        current: Path | None,
+        kept: list[str],
+        out: Path,
+        metadata: dict[str, str],
+    ) -> int:
+        """The day file from the re-read rows and the kept hours of the
+        current file; the number of rows."""
         event_columns = [c for c in EVENT_COLUMNS if c[0] not in ("country", "device")]
         selected = ", ".join(
             f"s.{name}" if name in ("country", "device") else f"e.{name}"
             for name, _ in EVENT_COLUMNS
         )
-        source = (
-            f"read_json({_quote(str(events))}, format = 'newline_delimited', "
-            f"columns = {_columns(event_columns)})"
-        )
+        names = ", ".join(name for name, _ in EVENT_COLUMNS)
+        fresh = f"""
+            SELECT {selected}
+            FROM read_json({_quote(str(events))}, format = 'newline_delimited',
+                           columns = {_columns(event_columns)}) AS e
+            LEFT JOIN read_json({_quote(str(sessions))}, format = 'newline_delimited',
+                                columns = {_columns(SESSION_COLUMNS)}) AS s
+                   ON s.id = e.session_id
+        """  # noqa: S608
+        if current is not None and kept:
+            hours = ", ".join(_quote(hour) for hour in kept)
+            fresh += f"""
+                UNION ALL
+                SELECT {names} FROM read_parquet({_quote(str(current))})
+                WHERE strftime(timestamp, '%Y-%m-%dT%H') IN ({hours})
+            """  # noqa: S608
         con = duckdb.connect()
         try:
             con.execute("SET TimeZone = 'UTC'")
-            # The day's property paths, most used first: each gets its own columns.
+            con.execute(f"CREATE TEMP VIEW day AS {fresh}")
+            # The day's property paths, most used first: each gets columns of its
+            # own (api/insights/properties.py); the file says which, and whether
+            # some were left in the lists only.
             found = con.execute(
-                f"SELECT path FROM (SELECT unnest(prop_paths) AS path FROM {source}) "  # noqa: S608
+                "SELECT path FROM (SELECT unnest(prop_paths) AS path FROM day) "
                 "GROUP BY path ORDER BY count(*) DESC, path LIMIT ?",
                 [MAX_SHREDDED + 1],
             ).fetchall()
             paths = sorted(path for (path,) in found[:MAX_SHREDDED])
-            overflow = len(found) > MAX_SHREDDED
-            metadata = {
-                **metadata,
-                "overflow": "true" if overflow else "false",
-                "paths": json.dumps(paths),
-            }
+            overflow = "true" if len(found) > MAX_SHREDDED else "false"
+            metadata = {**metadata, "overflow": overflow, "paths": json.dumps(paths)}
             kv = ", ".join(f"{key}: {_quote(value)}" for key, value in metadata.items())
             shredded = f", {shredded_columns(paths)}" if paths else ""
             # Our own paths and values, quoted (property paths by shredded_columns).
             query = f"""
                 COPY (
                     SELECT *{shredded} FROM (
-                        SELECT {selected}
-                        FROM {source} AS e
-                        LEFT JOIN read_json({_quote(str(sessions))}, format = 'newline_delimited',
-                                            columns = {_columns(SESSION_COLUMNS)}) AS s
-                               ON s.id = e.session_id
-                        QUALIFY row_number() OVER (PARTITION BY e.id ORDER BY e.id) = 1
+                        SELECT {names} FROM day
+                        QUALIFY row_number() OVER (PARTITION BY id ORDER BY id) = 1
                     )
                     ORDER BY timestamp, id
                 ) TO {_quote(str(out))} (FORMAT parquet, COMPRESSION zstd, KV_METADATA {{{kv}}})
             """  # noqa: S608
             con.execute(query)
+            # From the file's footer: no second pass over the rows.
+            counted = con.execute("SELECT count(*) FROM read_parquet(?)", [str(out)]).fetchone()
+            rows = int(counted[0]) if counted else 0
         finally:
             con.close()
-        return overflow
+        return rows
 
     async def _write_customers(self, manifest: dict[str, Any], force: bool) -> bool:
         """The customers' snapshot, when their count or latest lastSeenAt
@@ -707,6 +806,21 @@ def _copy_customers(rows: Path, out: Path) -> None:
         con.close()
 
 
+async def day_seq_map() -> dict[str, int]:
+    """Every analytics day's seq."""
+    cursor = AnalyticsDay.get_pymongo_collection().find({}, {"seq": 1}, batch_size=READ_BATCH)
+    return {str(doc["_id"]): int(doc.get("seq", 0)) async for doc in cursor}
+
+
+async def hour_seqs_of(day: str) -> dict[str, int]:
+    """The seq of the day's hours: an ``_id`` equality each."""
+    collection = AnalyticsHour.get_pymongo_collection()
+    docs = await asyncio.gather(
+        *(collection.find_one({"_id": key}, {"seq": 1}) for key in day_hours(day))
+    )
+    return {str(doc["_id"]): int(doc.get("seq", 0)) for doc in docs if doc is not None}
+
+
 async def hour_seqs() -> dict[str, dict[str, int]]:
     """Every analytics hour's seq, by day."""
     by_day: dict[str, dict[str, int]] = {}
@@ -723,30 +837,42 @@ async def event_days() -> set[str]:
     return {str(doc["hour"])[:10] async for doc in cursor if doc.get("hour")}
 
 
-async def session_rows(day: str, ids: set[Any]) -> list[dict[str, Any]]:
+async def session_rows(ids: set[Any]) -> list[dict[str, Any]]:
     """Country and device of these sessions, without a join on the server:
-    those that started on the day or the one before by their start hour (an
-    equality each, on an index), the rest one by one."""
-    wanted = {session_id for session_id in ids if session_id is not None}
-    found: dict[Any, dict[str, Any]] = {}
+    one ``_id`` equality each, a few at a time (FerretDB decodes a whole
+    collection for ``$in``; an ``_id`` equality is its primary key)."""
+    keys = sorted((key for key in ids if key is not None), key=str)
     collection = Session.get_pymongo_collection()
     fields = {"country": 1, "device": 1}
-    previous = (date.fromisoformat(day) - timedelta(days=1)).isoformat()
-    for hour in day_hours(previous) + day_hours(day):
-        if len(found) == len(wanted):
-            break
-        async for doc in collection.find({"startHour": hour}, fields, batch_size=READ_BATCH):
-            if doc["_id"] in wanted:
-                found[doc["_id"]] = doc
-    rest = sorted(wanted - set(found), key=str)
-    for start in range(0, len(rest), SESSION_LOOKUPS):
-        chunk = rest[start : start + SESSION_LOOKUPS]
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(keys), SESSION_LOOKUPS):
+        chunk = keys[start : start + SESSION_LOOKUPS]
         docs = await asyncio.gather(*(collection.find_one({"_id": key}, fields) for key in chunk))
-        found.update({doc["_id"]: doc for doc in docs if doc is not None})
+        found += [doc for doc in docs if doc is not None]
     return [
-        {"id": str(key), "country": _text(doc.get("country")), "device": _text(doc.get("device"))}
-        for key, doc in found.items()
-    ]
+        {"id": str(doc["_id"]), "country": _text(doc.get("country")),
+         "device": _text(doc.get("device"))}
+        for doc in found
+    ]  # fmt: skip
+
+
+def _file_seqs(path: Path) -> dict[str, int] | None:
+    """The hours' seqs a day file was written from (its key-value metadata)."""
+    if not path.exists():
+        return None
+    con = duckdb.connect()
+    try:
+        found = con.execute(
+            "SELECT value FROM parquet_kv_metadata(?) WHERE key = 'seqs'", [str(path)]
+        ).fetchone()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    if not found:
+        return None
+    loaded: dict[str, int] = json.loads(found[0])
+    return loaded
 
 
 _stores: dict[tuple[str, ...], Store] = {}

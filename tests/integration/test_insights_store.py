@@ -192,8 +192,12 @@ async def test_rebuild_from_scratch_equals_incremental_syncs(
         result = await store.sync()
         assert result.days_written  # only what changed, but something did
     assert (await store.sync()).days_written == []  # nothing stale now
+    # Late single events: one day stale, only its changed hours read again.
+    for minutes in (30, 26 * 60, 30):
+        await track([event(f"late-{minutes}", NOW - timedelta(minutes=minutes))], settings)
+        assert len((await store.sync()).days_written) == 1
     events, customers = await rows(store)
-    assert len(events) == await Event.find_all().count() == 280
+    assert len(events) == await Event.find_all().count() == 283
     assert len(customers) == await Customer.find_all().count()
     assert (events, customers) == await from_scratch(settings, tmp_path / "scratch")
 
@@ -493,3 +497,50 @@ def test_days_between_is_the_utc_days_a_range_touches() -> None:
     assert days_between(start, start + timedelta(hours=1)) == ["2026-11-29"]
     assert days_between(start, start + timedelta(hours=2)) == ["2026-11-29", "2026-11-30"]
     assert date.fromisoformat(days_between(start, start + timedelta(days=3))[-1]).day == 2
+
+
+# ---- observability -----------------------------------------------------------
+
+
+async def test_every_sync_is_a_span_and_a_slow_one_is_logged(
+    settings: Settings, db: Any, tmp_path: Path
+) -> None:
+    from tests.api_process import start_api, stop_api
+    from tests.otlp import receiving
+
+    await track([event("traced-1", NOW - timedelta(minutes=5))], settings)
+    variables = {
+        "OTEL_EXPORTER_OTLP_ENDPOINT": "",
+        "OTEL_BSP_SCHEDULE_DELAY": "100",
+        "SLOW_OPERATION_MS": "1",
+        "LOG_LEVEL": "INFO",
+        "INSIGHTS_SYNC_SECONDS": "0.5",
+        "INSIGHTS_DIR": str(tmp_path / "store"),
+    }
+    log = tmp_path / "log"
+    with receiving() as receiver:
+        variables["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.endpoint
+        process, _ = start_api(
+            settings.mongodb_uri, settings.mongodb_db, variables, log.open("w"), timeout=120
+        )
+        try:
+
+            def written() -> dict[str, Any] | None:
+                for _, span in receiver.spans:
+                    attributes = {a.key: a.value for a in span.attributes}
+                    if span.name == "insights.sync" and attributes.get("insights.days_written"):
+                        return attributes
+                return None
+
+            async with asyncio.timeout(60):
+                while not (attributes := written()):  # noqa: ASYNC110 - another thread's results
+                    await asyncio.sleep(0.2)
+        finally:
+            stop_api(process)
+    assert attributes["insights.rows"].int_value == 1
+    assert attributes["insights.files"].int_value >= 1
+    assert attributes["insights.bytes"].int_value > 0
+    assert attributes["insights.seconds"].double_value > 0
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    slow = [line for line in lines if line["message"] == "slow insights sync"]
+    assert slow and slow[0]["slowest_spans"] and slow[0]["days_written"] >= 1

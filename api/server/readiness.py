@@ -19,6 +19,7 @@ from starlette.responses import Response
 
 from api.customers.search import load_readers
 from api.db.client import Database
+from api.ingestion.context import load_parsers
 from api.server.gate import Gate
 
 log = logging.getLogger("api")
@@ -41,9 +42,11 @@ def lifespan(database: Database) -> Callable[[Starlette], AbstractAsyncContextMa
             # returns finishes the start-up.
             log.error("database not reachable at start-up: %s", error)
         # Not awaited: the process serves while the readers load.
-        loading = asyncio.get_running_loop().run_in_executor(None, load_readers)
+        loop = asyncio.get_running_loop()
+        loading = [loop.run_in_executor(None, load) for load in (load_readers, load_parsers)]
         yield
-        loading.cancel()  # a no-op once running: the thread ends by itself
+        for future in loading:
+            future.cancel()  # a no-op once running: the thread ends by itself
         await database.close()
 
     return starting

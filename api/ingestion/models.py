@@ -15,6 +15,7 @@ from pydantic import (
     EmailStr,
     Field,
     StrictInt,
+    StringConstraints,
     ValidationError,
     field_validator,
     model_validator,
@@ -46,6 +47,11 @@ def _language(value: Any) -> Any:
     return value
 
 
+# The limit inside the type, so that an optional field's error names it.
+Address = Annotated[str, StringConstraints(max_length=2048), BeforeValidator(_storable)]
+AgentText = Annotated[str, StringConstraints(max_length=1000), BeforeValidator(_storable)]
+
+
 class IncomingContext(BaseModel):
     """What a client knows of an event's circumstances (per event, or once per
     batch in the body's ``context``). ``userAgent`` is for servers sending on a
@@ -54,14 +60,18 @@ class IncomingContext(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     # Empty when the browser has none (document.referrer is "").
-    referrer: Text | None = Field(default=None, max_length=2048)
-    url: Text | None = Field(default=None, max_length=2048)
+    referrer: Address | None = None
+    url: Address | None = None
     screen_width: StrictInt | None = Field(alias="screenWidth", default=None, ge=0, le=100_000)
     screen_height: StrictInt | None = Field(alias="screenHeight", default=None, ge=0, le=100_000)
-    language: Annotated[Text, BeforeValidator(_language)] | None = Field(
-        default=None, min_length=1, max_length=35
-    )
-    user_agent: Text | None = Field(alias="userAgent", default=None, max_length=1000)
+    language: (
+        Annotated[
+            str, StringConstraints(max_length=35), BeforeValidator(_language),
+            BeforeValidator(_storable),
+        ]
+        | None
+    ) = None  # fmt: skip
+    user_agent: AgentText | None = Field(alias="userAgent", default=None)
 
     def values(self) -> dict[str, Any]:
         return self.model_dump(by_alias=True, exclude_none=True)

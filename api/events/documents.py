@@ -13,7 +13,15 @@ from typing import Annotated, Any, Literal
 
 from beanie import Document, PydanticObjectId
 from bson import ObjectId
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 from pymongo import ASCENDING, IndexModel
 
 from api.core.hourkeys import hour_key
@@ -87,8 +95,13 @@ class EventContext(BaseModel):
     screen_height: int | None = Field(alias="screenHeight", default=None)
     language: str | None = Field(default=None, max_length=35)
 
+    @model_serializer(mode="wrap")
+    def _without_unknowns(self, dump: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Keys absent when unknown, in every dump (Beanie's too), as stored.
+        return {key: value for key, value in dump(self).items() if value is not None}
+
     def stored(self) -> dict[str, Any]:
-        return self.model_dump(by_alias=True, exclude_none=True)
+        return self.model_dump(by_alias=True)
 
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1

@@ -9,6 +9,8 @@ from datetime import timedelta
 import pytest
 from strawberry.relay import GlobalID
 
+from api.analytics.figures import CUSTOM, Figures, pack, unpack
+from api.analytics.hours import rebuild
 from tests.ingest_helpers import NOW, event
 
 TRACK = """
@@ -174,11 +176,11 @@ async def test_custom_names_in_the_analytics_report(website, api, rebuilt):
     batch += [named(f"custom.{index}", 7) for index in range(30)]
     assert (await website.track({"events": batch})).json()["accepted"] == 32
     if rebuilt:
-        from api.analytics.hours import rebuild
-
         await rebuild()
-    window = {"from": (NOW - timedelta(days=1)).isoformat(), "to": (NOW + timedelta(hours=1))}
-    window["to"] = window["to"].isoformat()
+    window = {
+        "from": (NOW - timedelta(days=1)).isoformat(),
+        "to": (NOW + timedelta(hours=1)).isoformat(),
+    }
     report = (await api.data(ANALYTICS, range=window))["analytics"]
     assert report["events"] == 32 and report["sessions"] == 1
     counts = {row["type"]: row["count"] for row in report["eventTypes"]}
@@ -187,8 +189,6 @@ async def test_custom_names_in_the_analytics_report(website, api, rebuilt):
 
 
 def test_custom_names_share_one_row_of_the_packed_figures():
-    from api.analytics.figures import CUSTOM, Figures, pack, unpack
-
     figures = Figures()
     for index in range(1000):
         figures.add_event({"type": f"name.{index}", "page": "/", "timestamp": NOW})

@@ -109,6 +109,16 @@ class CommandCounter(CommandListener):
         self.counts.clear()
 
 
+# What the test clients send as User-Agent: a visitor's browser. httpx's own
+# ("python-httpx/...") is a script's, which ingestion stores as a bot's and
+# analytics leave out; tests of bots send their own.
+BROWSER = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+AS_BROWSER = {"User-Agent": BROWSER}
+
+
 class GraphQLCaller:
     """``graphql`` and ``data`` over ``http``, with whatever credential it sends."""
 
@@ -152,7 +162,7 @@ class Api(GraphQLCaller):
     async def client(self, token: str | None = None) -> httpx.AsyncClient:
         """Another client of the same server: with ``token`` as bearer, or anonymous."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return httpx.AsyncClient(base_url=self.url, timeout=30, headers=headers)
+        return httpx.AsyncClient(base_url=self.url, timeout=30, headers=AS_BROWSER | headers)
 
 
 def unreachable(settings: Settings) -> Settings:
@@ -180,7 +190,9 @@ async def api(settings: Settings, db: AsyncDatabase[dict[str, Any]]) -> AsyncIte
     async with (
         serve(create_app(settings, listeners=[counter])) as url,
         httpx.AsyncClient(
-            base_url=url, timeout=30, headers={"Authorization": f"Bearer {admin_key}"}
+            base_url=url,
+            timeout=30,
+            headers={"Authorization": f"Bearer {admin_key}", **AS_BROWSER},
         ) as http,
     ):
         counter.reset()
@@ -226,8 +238,8 @@ async def website(api: Api) -> AsyncIterator[Website]:
     key = await api.website_key()
     async with (
         httpx.AsyncClient(
-            base_url=api.url, timeout=30, headers={"Authorization": f"Bearer {key}"}
+            base_url=api.url, timeout=30, headers={"Authorization": f"Bearer {key}", **AS_BROWSER}
         ) as http,
-        httpx.AsyncClient(base_url=api.url, timeout=30) as anonymous,
+        httpx.AsyncClient(base_url=api.url, timeout=30, headers=AS_BROWSER) as anonymous,
     ):
         yield Website(key=key, http=http, anonymous=anonymous)

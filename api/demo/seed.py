@@ -15,6 +15,7 @@ pypinyin versions. The first N customers of a larger run equal a run of N custom
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 import re
 import struct
@@ -44,6 +45,7 @@ from api.core.hourkeys import hour_key
 from api.customers.documents import email_key
 from api.customers.search import customer_terms, romanisation, sort_name
 from api.events.documents import EventType, event_object_id
+from api.ingestion.context import Agent, event_context, parse_user_agent
 
 Doc = dict[str, Any]
 Batch = tuple[list[Doc], list[Doc], list[Doc]]
@@ -70,6 +72,108 @@ PAGE_VIEW = EventType.PAGE_VIEW.value
 ADD_TO_CART = EventType.ADD_TO_CART.value
 UPSELL = EventType.UPSELL.value
 CHECKOUT = EventType.CHECKOUT.value
+# The website's own events, as analysts name them in other tools.
+SIGNUP = "signup"
+VIDEO_PLAY = "video.play"
+FEATURE_USED = "feature.used"
+PLANS = ("free", "plus", "pro")
+PLAN_WEIGHTS = (70, 20, 10)
+FEATURES = ("wishlist", "size_guide", "compare", "share", "dark_mode", "currency_switch")
+VIDEO_QUALITIES = ("360p", "720p", "1080p", "4k")
+SITE = "https://shop.example"
+
+# Real user agents by the session's device, with their share; each customer keeps
+# one per device. They go through ingestion's parser (api/ingestion/context.py).
+AGENTS = {
+    "web": (
+        ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/131.0.0.0 Safari/537.36", 34),
+        ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/131.0.0.0 Safari/537.36", 14),
+        ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+         "Version/18.1 Safari/605.1.15", 12),
+        ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/131.0.0.0 Safari/537.36 Edg/131.0.2903.70", 11),
+        ("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0", 8),
+        ("Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0", 3),
+        ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/130.0.0.0 Safari/537.36", 3),
+        ("Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/131.0.0.0 Safari/537.36", 2),
+        ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/131.0.0.0 Safari/537.36 OPR/115.0.0.0", 2),
+        ("Mozilla/5.0 (iPad; CPU OS 17_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+         "Version/17.6 Mobile/15E148 Safari/604.1", 6),
+        ("Mozilla/5.0 (Linux; Android 13; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/131.0.0.0 Safari/537.36", 3),
+        ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
+         "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1", 2),
+    ),
+    "ios": (
+        ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
+         "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1", 45),
+        ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_6_1 like Mac OS X) AppleWebKit/605.1.15 "
+         "(KHTML, like Gecko) Version/17.6 Mobile/15E148 Safari/604.1", 25),
+        ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
+         "(KHTML, like Gecko) CriOS/131.0.6778.73 Mobile/15E148 Safari/604.1", 12),
+        ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
+         "(KHTML, like Gecko) FxiOS/133.0 Mobile/15E148 Safari/605.1.15", 3),
+        ("Mozilla/5.0 (iPad; CPU OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+         "Version/18.1 Mobile/15E148 Safari/604.1", 15),
+    ),
+    "android": (
+        ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/131.0.6778.81 Mobile Safari/537.36", 25),
+        ("Mozilla/5.0 (Linux; Android 14; SM-S921B) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "SamsungBrowser/26.0 Chrome/122.0.0.0 Mobile Safari/537.36", 25),
+        ("Mozilla/5.0 (Linux; Android 13; SM-A536B) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/131.0.6778.81 Mobile Safari/537.36", 20),
+        ("Mozilla/5.0 (Linux; Android 14; 23049PCD8G) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/130.0.6723.107 Mobile Safari/537.36", 12),
+        ("Mozilla/5.0 (Android 14; Mobile; rv:133.0) Gecko/133.0 Firefox/133.0", 6),
+        ("Mozilla/5.0 (Linux; Android 13; SM-X710) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/131.0.0.0 Safari/537.36", 12),
+    ),
+}  # fmt: skip
+CRAWLERS = (
+    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+    "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; bingbot/2.0; "
+    "+http://www.bing.com/bingbot.htm) Chrome/116.0.1938.76 Safari/537.36",
+    "Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)",
+    "Mozilla/5.0 (compatible; YandexBot/3.0; +http://yandex.com/bots)",
+    "Mozilla/5.0 (compatible; SemrushBot/7~bl; +http://www.semrush.com/bot.html)",
+)
+BOT_SHARE = 0.015  # of customers: crawlers the site sees as visitors
+SCREENS = {
+    "desktop": ((1920, 1080), (1536, 864), (1440, 900), (2560, 1440), (1366, 768), (1280, 800)),
+    "mobile": ((390, 844), (393, 852), (412, 915), (375, 667), (360, 800), (430, 932)),
+    "tablet": ((820, 1180), (768, 1024), (800, 1280), (1024, 1366)),
+}
+# Where visits come from: (referrer, UTM query of the landing URL, share); the
+# referrers of campaign e-mails are mostly empty (mail apps send none).
+SOURCES = (
+    (None, "", 34),
+    ("https://www.google.com/", "", 22),
+    ("https://www.bing.com/", "", 4),
+    ("https://duckduckgo.com/", "", 3),
+    ("https://www.ecosia.org/", "", 1),
+    ("https://l.facebook.com/", "", 4),
+    ("https://www.instagram.com/", "", 3),
+    ("https://t.co/", "", 2),
+    ("https://www.reddit.com/", "", 2),
+    ("https://www.linkedin.com/", "", 1),
+    ("https://www.google.com/", "utm_source=google&utm_medium=cpc&utm_campaign=winter_sale", 6),
+    (None, "utm_source=newsletter&utm_medium=email&utm_campaign=weekly_digest", 6),
+    ("https://mail.google.com/",
+     "utm_source=newsletter&utm_medium=email&utm_campaign=weekly_digest", 2),
+    ("https://www.instagram.com/",
+     "utm_source=instagram&utm_medium=social&utm_campaign=spring_drop&utm_content=story", 3),
+    ("https://l.facebook.com/",
+     "utm_source=facebook&utm_medium=paid_social&utm_campaign=retargeting&utm_content=carousel",
+     3),
+    ("https://www.deal-blog.example/best-gifts", "utm_source=deal-blog&utm_medium=affiliate", 2),
+    ("https://shop.example/home", "", 2),  # the site itself: a new tab, a second visit
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -385,6 +489,8 @@ class _Generator:
             r = rng.random()
             if state == "home":
                 steps.append((PAGE_VIEW, "/home", {}))
+                if rng.random() < 0.06 and len(steps) < MAX_EVENTS:
+                    steps.append((FEATURE_USED, "/home", {"feature": rng.choice(FEATURES)}))
                 state = "search" if r < 0.42 else "product" if r < 0.91 else "exit"
             elif state == "search":
                 local = QUERIES_LOCAL.get(language)
@@ -400,6 +506,16 @@ class _Generator:
             elif state == "product":
                 product = rng.choices(pools.product_ids, cum_weights=pools.product_cum_weights)[0]
                 steps.append((PAGE_VIEW, f"/product/{product}", {}))
+                extra = rng.random() if len(steps) < MAX_EVENTS else 1.0
+                if extra < 0.08:
+                    video = {
+                        "quality": rng.choice(VIDEO_QUALITIES),
+                        "duration": rng.randint(15, 240),
+                    }
+                    steps.append((VIDEO_PLAY, f"/product/{product}", {"video": video}))
+                elif extra < 0.13:
+                    feature = {"feature": rng.choice(FEATURES), "productId": product}
+                    steps.append((FEATURE_USED, f"/product/{product}", feature))
                 state = (
                     "add" if r < add_chance else
                     "product" if r < add_chance + 0.64 else
@@ -518,8 +634,120 @@ class _Generator:
             placed.append((limit, None, _Visit(last.steps[:keep], last.offsets[:keep], 0)))
         return placed
 
+    def _landing(self, agent: Agent, page: str, language: str) -> Doc:
+        """The context of a visit's first event: what the snippet sends on a page
+        load (referrer, URL with a campaign's UTM parameters, screen, language)."""
+        rng = self.rng
+        referrer, query, _ = rng.choices(SOURCES, [share for *_, share in SOURCES])[0]
+        kind = agent.as_dict().get("deviceType", "desktop")
+        width, height = rng.choice(SCREENS.get(kind, SCREENS["desktop"]))
+        client: Doc = {
+            "url": f"{SITE}{page}" + (f"?{query}" if query else ""),
+            "screenWidth": width,
+            "screenHeight": height,
+            "language": language,
+        }
+        if referrer:
+            client["referrer"] = referrer
+        context = event_context(agent, client, page)
+        return context.stored() if context else {}
+
+    def _event(
+        self,
+        session_id: ObjectId,
+        customer_id: ObjectId,
+        kind: str,
+        page: str,
+        moment: int,
+        metadata: Doc,
+        agent: Agent,
+        context: Doc,
+    ) -> Doc:
+        event_id = str(uuid.UUID(bytes=self.rng.randbytes(16), version=4))
+        timestamp = _dt(moment)
+        return {
+            "_id": event_object_id(event_id),
+            "sessionId": session_id,
+            "customerId": customer_id,
+            "type": kind,
+            "page": page,
+            "timestamp": timestamp,
+            "metadata": metadata,
+            "eventId": event_id,
+            "hour": hour_key(timestamp),
+            "bot": agent.bot,
+            "context": context,
+        }
+
+    def _crawler(self) -> tuple[Doc, list[Doc], list[Doc]]:
+        """A crawler the site sees as a visitor: fast page views, a few visits,
+        a known bot's user agent (stored, flagged, left out of analytics)."""
+        rng = self.rng
+        distinct_id = self._distinct_id()
+        name = f"Visitor {distinct_id}"
+        anchor = self.anchor
+        created = anchor - rng.randint(3 * _HOUR, int(WINDOW.total_seconds() * 1000))
+        customer_id = _oid(rng, created)
+        agent = parse_user_agent(rng.choice(CRAWLERS))
+        visits = []
+        for _ in range(rng.randint(1, 6)):
+            pages = ["/home"] + [
+                f"/product/{rng.randint(1, PRODUCTS)}" for _ in range(rng.randint(4, 30))
+            ]
+            steps: list[Step] = [
+                (PAGE_VIEW, page, {"timeSpent": round(rng.uniform(0.1, 1.5), 1)}) for page in pages
+            ]
+            offsets = list(itertools.accumulate(rng.randint(300, 2500) for _ in steps[1:]))
+            offsets.insert(0, 0)
+            visits.append(_Visit(steps, offsets, offsets[-1]))
+        placed = self._place(visits, created, False, 0)
+        read = agent.as_dict()
+        sessions: list[Doc] = []
+        events: list[Doc] = []
+        last_seen = created
+        for start, end, visit in placed:
+            session_id = _oid(rng, start)
+            for (kind, page, metadata), offset in zip(visit.steps, visit.offsets, strict=True):
+                events.append(
+                    self._event(
+                        session_id, customer_id, kind, page, start + offset, metadata, agent, read
+                    )
+                )
+            sessions.append(
+                {
+                    "_id": session_id,
+                    "customerId": customer_id,
+                    "startTime": _dt(start),
+                    "endTime": None if end is None else _dt(end),
+                    "device": "web",
+                    "country": None,
+                    "eventCount": len(visit.steps),
+                    "eventTypes": [PAGE_VIEW],
+                    "clientSessionId": None,
+                    "bot": True,
+                    "startHour": hour_key(_dt(start)),
+                }
+            )
+            last_seen = max(last_seen, start if end is None else end)
+        customer = {
+            "_id": customer_id,
+            "distinctId": distinct_id,
+            "name": name,
+            "email": None,
+            "country": None,
+            "language": None,
+            "createdAt": _dt(created),
+            "lastSeenAt": _dt(last_seen),
+            "emailKey": email_key(None, distinct_id),
+            "searchTerms": customer_terms(name, None, distinct_id, None),
+            "sortName": sort_name(name),
+        }
+        return customer, sessions, events
+
     def _customer(self) -> tuple[Doc, list[Doc], list[Doc]]:
         rng = self.rng
+        if rng.random() < BOT_SHARE:
+            return self._crawler()
         locale = rng.choices(LOCALES, self.locale_weights)[0]
         name, first, last = self._name(locale)
         email = self._email(first, last)
@@ -540,11 +768,20 @@ class _Generator:
         intent = rng.lognormvariate(0, 0.6)
 
         flows = []
-        for _ in range(count):
+        for index in range(count):
             steps = self._flow(intent, language)
+            if index == 0 and len(steps) < MAX_EVENTS and rng.random() < 0.35:
+                plan = rng.choices(PLANS, PLAN_WEIGHTS)[0]
+                steps.insert(1, (SIGNUP, "/signup", {"plan": plan}))
             offsets, length = self._timing(steps)
             flows.append(_Visit(steps, offsets, length))
         placed = self._place(flows, created, active, offset_ms)
+        agents = {
+            device: rng.choices([ua for ua, _ in pool], [weight for _, weight in pool])[0]
+            for device, pool in AGENTS.items()
+        }
+        # Most browsers say the customer's language; some are left in English.
+        spoken = language if rng.random() < 0.85 else "en-US"
 
         session_docs: list[Doc] = []
         event_docs: list[Doc] = []
@@ -552,23 +789,19 @@ class _Generator:
         for start, end, visit in placed:
             session_id = _oid(rng, start)
             device = preferred if rng.random() < 0.8 else rng.choices(DEVICES, DEVICE_WEIGHTS)[0]
+            agent = parse_user_agent(agents[device])
+            # What the server reads of the user agent is on every event (one
+            # dict for the session's events: BSON encodes it alike each time).
+            read = agent.as_dict()
+            context = self._landing(agent, visit.steps[0][1], spoken)
             for (kind, page, metadata), offset in zip(visit.steps, visit.offsets, strict=True):
                 moment = start + offset
-                event_id = str(uuid.UUID(bytes=rng.randbytes(16), version=4))
-                timestamp = _dt(moment)
                 event_docs.append(
-                    {
-                        "_id": event_object_id(event_id),
-                        "sessionId": session_id,
-                        "customerId": customer_id,
-                        "type": kind,
-                        "page": page,
-                        "timestamp": timestamp,
-                        "metadata": metadata,
-                        "eventId": event_id,
-                        "hour": hour_key(timestamp),
-                    }
+                    self._event(
+                        session_id, customer_id, kind, page, moment, metadata, agent, context
+                    )
                 )
+                context = read
             session_docs.append(
                 {
                     "_id": session_id,
@@ -580,6 +813,7 @@ class _Generator:
                     "eventCount": len(visit.steps),
                     "eventTypes": sorted({kind for kind, _, _ in visit.steps}),
                     "clientSessionId": None,
+                    "bot": False,
                     "startHour": hour_key(_dt(start)),
                 }
             )

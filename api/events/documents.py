@@ -5,14 +5,23 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from beanie import Document, PydanticObjectId
 from bson import ObjectId
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 from pymongo import ASCENDING, IndexModel
 
 from api.core.hourkeys import hour_key
@@ -24,11 +33,75 @@ METADATA_MAX_DEPTH = 10
 
 
 class EventType(StrEnum):
+    """The five built-in names, which the analytics report reads with a meaning
+    (page_view's timeSpent, checkout as conversion, the funnel)."""
+
     SEARCH = "search"
     PAGE_VIEW = "page_view"
     ADD_TO_CART = "add_to_cart"
     UPSELL = "upsell"
     CHECKOUT = "checkout"
+
+
+# Any name an analyst's tool would use (signup, video.play, checkout:step-2),
+# stored in the field ``type`` for the existing data and indexes.
+EVENT_NAME = re.compile(r"^[a-z0-9_.:-]{1,100}$")
+BUILT_IN_NAMES = frozenset(kind.value for kind in EventType)
+
+
+def check_event_name(value: object) -> str:
+    """The name, or ValueError with a one-line reason."""
+    if not isinstance(value, str):
+        raise ValueError("must be a string")
+    if not value:
+        raise ValueError("must not be empty")
+    if len(value) > 100:
+        raise ValueError(f"is {len(value)} characters, at most 100")
+    # fullmatch: ``$`` would let a trailing newline through.
+    if not EVENT_NAME.fullmatch(value):
+        raise ValueError(f"{value[:40]!r} has characters other than a-z, 0-9, _ . : - (lower case)")
+    return value
+
+
+def built_in(name: str) -> EventType | None:
+    """The built-in type of a name; None for a custom name."""
+    return EventType(name) if name in BUILT_IN_NAMES else None
+
+
+DEVICE_TYPES = ("desktop", "mobile", "tablet", "bot", "other")
+DeviceType = Literal["desktop", "mobile", "tablet", "bot", "other"]
+
+
+class EventContext(BaseModel):
+    """Where an event came from: what the browser said of itself (user agent,
+    screen, language) and of the page (referrer, UTM parameters). Keys are
+    absent when unknown."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    referrer: str | None = Field(default=None, max_length=2048)
+    referrer_domain: str | None = Field(alias="referrerDomain", default=None, max_length=253)
+    utm_source: str | None = Field(alias="utmSource", default=None, max_length=200)
+    utm_medium: str | None = Field(alias="utmMedium", default=None, max_length=200)
+    utm_campaign: str | None = Field(alias="utmCampaign", default=None, max_length=200)
+    utm_term: str | None = Field(alias="utmTerm", default=None, max_length=200)
+    utm_content: str | None = Field(alias="utmContent", default=None, max_length=200)
+    browser: str | None = Field(default=None, max_length=200)
+    browser_version: str | None = Field(alias="browserVersion", default=None, max_length=200)
+    os: str | None = Field(default=None, max_length=200)
+    os_version: str | None = Field(alias="osVersion", default=None, max_length=200)
+    device_type: DeviceType | None = Field(alias="deviceType", default=None)
+    screen_width: int | None = Field(alias="screenWidth", default=None)
+    screen_height: int | None = Field(alias="screenHeight", default=None)
+    language: str | None = Field(default=None, max_length=35)
+
+    @model_serializer(mode="wrap")
+    def _without_unknowns(self, dump: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Keys absent when unknown, in every dump (Beanie's too), as stored.
+        return {key: value for key, value in dump(self).items() if value is not None}
+
+    def stored(self) -> dict[str, Any]:
+        return self.model_dump(by_alias=True)
 
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -111,7 +184,8 @@ class Event(Document):
     session_id: PydanticObjectId = Field(alias="sessionId")
     # Denormalised so analytics per customer never join through sessions.
     customer_id: PydanticObjectId = Field(alias="customerId")
-    type: EventType
+    # The event's name (any, see EVENT_NAME); called type for the stored data.
+    type: Annotated[str, AfterValidator(check_event_name)]
     page: str = Field(min_length=1, max_length=2048)
     timestamp: datetime
     metadata: Metadata = Field(default_factory=dict)
@@ -119,6 +193,10 @@ class Event(Document):
     event_id: str | None = Field(alias="eventId", default=None, max_length=100)
     # Derived: the UTC hour, so that an hour's events are an equality match.
     hour: str = ""
+    # Sent by a known bot or crawler (missing on events from before = False):
+    # stored and listed, left out of the analytics figures.
+    bot: bool = False
+    context: EventContext | None = None
 
     @model_validator(mode="after")
     def _derive(self) -> Event:

@@ -6,12 +6,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
+import langcodes
 from pydantic import (
+    AliasChoices,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
+    StrictInt,
+    StringConstraints,
     ValidationError,
     field_validator,
     model_validator,
@@ -21,7 +25,7 @@ from api.core.errors import InputError
 from api.core.strings import text_problem
 from api.core.timerange import as_utc
 from api.customers.documents import CountryCode, LanguageTag
-from api.events.documents import EventType, check_incoming_metadata
+from api.events.documents import check_event_name, check_incoming_metadata
 from api.settings import Settings
 
 
@@ -34,6 +38,43 @@ def _storable(value: Any) -> Any:
 
 
 Text = Annotated[str, BeforeValidator(_storable)]
+EventName = Annotated[str, BeforeValidator(check_event_name)]
+
+
+def _language(value: Any) -> Any:
+    if isinstance(value, str) and not langcodes.tag_is_valid(value):
+        raise ValueError(f"{value[:40]!r} is not a BCP-47 language tag")
+    return value
+
+
+# The limit inside the type, so that an optional field's error names it.
+Address = Annotated[str, StringConstraints(max_length=2048), BeforeValidator(_storable)]
+AgentText = Annotated[str, StringConstraints(max_length=1000), BeforeValidator(_storable)]
+
+
+class IncomingContext(BaseModel):
+    """What a client knows of an event's circumstances (per event, or once per
+    batch in the body's ``context``). ``userAgent`` is for servers sending on a
+    browser's behalf, and imports; otherwise the request's header is read."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    # Empty when the browser has none (document.referrer is "").
+    referrer: Address | None = None
+    url: Address | None = None
+    screen_width: StrictInt | None = Field(alias="screenWidth", default=None, ge=0, le=100_000)
+    screen_height: StrictInt | None = Field(alias="screenHeight", default=None, ge=0, le=100_000)
+    language: (
+        Annotated[
+            str, StringConstraints(max_length=35), BeforeValidator(_language),
+            BeforeValidator(_storable),
+        ]
+        | None
+    ) = None  # fmt: skip
+    user_agent: AgentText | None = Field(alias="userAgent", default=None)
+
+    def values(self) -> dict[str, Any]:
+        return self.model_dump(by_alias=True, exclude_none=True)
 
 
 class IncomingEvent(BaseModel):
@@ -42,11 +83,13 @@ class IncomingEvent(BaseModel):
     event_id: Text = Field(alias="eventId", min_length=1, max_length=100)
     distinct_id: Text = Field(alias="distinctId", min_length=1, max_length=200)
     session_id: Text | None = Field(alias="sessionId", default=None, min_length=1, max_length=200)
-    type: EventType
+    # ``type`` is its older spelling; parse_event sees that exactly one is sent.
+    name: EventName = Field(validation_alias=AliasChoices("name", "type"))
     page: Text = Field(min_length=1, max_length=2048)
     timestamp: datetime
     metadata: dict[str, Any] = Field(default_factory=dict)
     device: Text = Field(default="web", min_length=1, max_length=40)
+    context: IncomingContext | None = None
 
     @field_validator("timestamp")
     @classmethod
@@ -91,6 +134,10 @@ def parse_event(raw: Any, settings: Settings, now: datetime) -> IncomingEvent | 
     """The event, or the reason it is rejected (one line, naming the field)."""
     if not isinstance(raw, dict):
         return "event: must be a JSON object"
+    if "name" in raw and "type" in raw:
+        return "name: send name or type (its older spelling), not both"
+    if "name" not in raw and "type" not in raw:
+        return "name: required (type is accepted as its older spelling)"
     try:
         event = IncomingEvent.model_validate(raw)
     except ValidationError as error:
@@ -108,6 +155,18 @@ def parse_event(raw: Any, settings: Settings, now: datetime) -> IncomingEvent | 
     if event.timestamp < now - timedelta(days=settings.retention_days):
         return f"timestamp: older than the retention window of {settings.retention_days} days"
     return event
+
+
+def parse_context(raw: Any) -> IncomingContext | None:
+    """A batch's context, for all its events that send none of their own."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise InputError("context", "must be a JSON object")
+    try:
+        return IncomingContext.model_validate(raw)
+    except ValidationError as error:
+        raise InputError("context", validation_reason(error)) from None
 
 
 def parse_identity(raw: Any) -> Identity:

@@ -44,9 +44,12 @@ from api.core.strings import encodable
 from api.customers.documents import Customer
 from api.db.errors import DUPLICATE_KEY, is_duplicate_key
 from api.events.documents import Event, event_object_id
+from api.ingestion.context import Agent, event_context, parse_user_agent
 from api.ingestion.models import (
     Identity,
+    IncomingContext,
     IncomingEvent,
+    parse_context,
     parse_event,
     parse_identity,
     utc_now,
@@ -162,17 +165,38 @@ async def _customers(events: Sequence[IncomingEvent]) -> dict[str, Customer]:
     }
 
 
-def _event_document(plan: Plan, event: IncomingEvent) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Circumstances:
+    """What a request says of all its events: its user agent and the batch's context."""
+
+    user_agent: str | None = None
+    context: IncomingContext | None = None
+
+    def of(self, event: IncomingEvent) -> tuple[Agent, dict[str, Any]]:
+        """The event's user agent read, and its client context: the event's own
+        keys over the batch's."""
+        client = self.context.values() if self.context else {}
+        if event.context is not None:
+            client |= event.context.values()
+        return parse_user_agent(client.pop("userAgent", None) or self.user_agent), client
+
+
+def _event_document(plan: Plan, event: IncomingEvent, around: Circumstances) -> dict[str, Any]:
+    agent, client = around.of(event)
     document = Event(
         sessionId=plan.session_id,
         customerId=plan.customer.id,
-        type=event.type,
+        type=event.name,
         page=event.page,
         timestamp=event.timestamp,
         metadata=event.metadata,
         eventId=event.event_id,
+        bot=agent.bot,
+        context=event_context(agent, client, event.page),
     )
-    stored = document.model_dump(by_alias=True, exclude={"id"})
+    stored = document.model_dump(by_alias=True, exclude={"id", "context"})
+    if document.context is not None:
+        stored["context"] = document.context.stored()
     stored["_id"] = event_object_id(event.event_id)
     return stored
 
@@ -246,17 +270,22 @@ async def track(
     settings: Settings,
     raw_identity: Any = None,
     after_step: Step = no_stop,
+    user_agent: str | None = None,
+    raw_context: Any = None,
 ) -> TrackResult:
     """Record a batch; a bad event never rejects its good neighbours.
 
     The whole batch is read and checked before the first write, so a refused
     event or identify call leaves nothing behind: no customer, session or
     stale hour. Raises InputError for a batch that cannot be read at all (too
-    many events); database errors propagate (the caller retries)."""
+    many events, a bad batch ``context``); database errors propagate (the
+    caller retries). ``user_agent`` is the request's header: it tells each
+    event's browser and whether a bot sent it."""
     if len(raw_events) > settings.ingest_max_batch:
         raise InputError(
             "events", f"{len(raw_events)} events, at most {settings.ingest_max_batch} per batch"
         )
+    around = Circumstances(user_agent, parse_context(raw_context))
     result = TrackResult()
     identity: Identity | None = None
     if raw_identity is not None:
@@ -301,7 +330,7 @@ async def track(
     plans: list[Plan] = []
     for distinct_id, customer in customers.items():
         own = [event for _, event in fresh if event.distinct_id == distinct_id]
-        plans += await plan_sessions(customer, own, gap)
+        plans += await plan_sessions(customer, own, gap, lambda event: around.of(event)[0].bot)
     await after_step("plan")
 
     touched = sorted({hour for plan in plans for hour in plan.hours})
@@ -314,7 +343,7 @@ async def track(
     await after_step("sessions")
 
     session_of = {id(event): plan for plan in plans for event in plan.events}
-    documents = [_event_document(session_of[id(event)], event) for _, event in fresh]
+    documents = [_event_document(session_of[id(event)], event, around) for _, event in fresh]
     # Stored meanwhile by a concurrent delivery: duplicates all the same.
     raced = await _insert(documents)
     await mark_dirty(touched, moments)

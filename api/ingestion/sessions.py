@@ -10,6 +10,7 @@ order, decide, so a queue flushed a day late lands in yesterday's session.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -40,6 +41,8 @@ class Plan:
     exists: bool
     old_start_hour: str | None
     events: list[IncomingEvent] = field(default_factory=list)
+    # Of a new session: whether its first event was a bot's.
+    bot: bool = False
 
     def take(self, event: IncomingEvent) -> None:
         self.events.append(event)
@@ -51,7 +54,7 @@ class Plan:
 
     @property
     def types(self) -> list[str]:
-        return sorted({event.type.value for event in self.events})
+        return sorted({event.name for event in self.events})
 
     @property
     def hours(self) -> set[str]:
@@ -113,7 +116,10 @@ async def _nearby(customer: Customer, moment: datetime, gap: timedelta) -> Sessi
 
 
 async def plan_sessions(
-    customer: Customer, events: list[IncomingEvent], gap: timedelta
+    customer: Customer,
+    events: list[IncomingEvent],
+    gap: timedelta,
+    is_bot: Callable[[IncomingEvent], bool] = lambda _: False,
 ) -> list[Plan]:
     plans: list[Plan] = []
     by_client: dict[str, Plan] = {}
@@ -122,6 +128,7 @@ async def plan_sessions(
             plan = by_client.get(event.session_id)
             if plan is None:
                 plan = await _client_plan(customer, event.session_id, event)
+                plan.bot = is_bot(event)
                 by_client[event.session_id] = plan
                 plans.append(plan)
             plan.take(event)
@@ -139,7 +146,8 @@ async def plan_sessions(
                 plans.append(plan)
             else:
                 plan = Plan(PydanticObjectId(), customer, event.timestamp, event.timestamp,
-                            event.device, None, exists=False, old_start_hour=None)  # fmt: skip
+                            event.device, None, exists=False, old_start_hour=None,
+                            bot=is_bot(event))  # fmt: skip
                 plans.append(plan)
         plan.take(event)
     return plans
@@ -158,6 +166,7 @@ async def apply_plan(plan: Plan) -> None:
             "country": customer.country,
             "eventCount": 0,
             "clientSessionId": plan.client_id,
+            "bot": plan.bot,
         }
         await upsert_one(
             Session.get_pymongo_collection(),

@@ -20,6 +20,7 @@ from starlette.responses import Response
 
 from api.customers.search import load_readers
 from api.db.client import Database
+from api.ingestion.context import load_parsers
 from api.insights.store import store_for
 from api.insights.sync import periodically
 from api.server.gate import Gate
@@ -47,7 +48,8 @@ def lifespan(
             # returns finishes the start-up.
             log.error("database not reachable at start-up: %s", error)
         # Not awaited: the process serves while the readers load.
-        loading = asyncio.get_running_loop().run_in_executor(None, load_readers)
+        loop = asyncio.get_running_loop()
+        loading = [loop.run_in_executor(None, load) for load in (load_readers, load_parsers)]
         # The analytical store kept current (api/insights/sync.py).
         syncing = None
         if settings.insights_sync_seconds > 0:
@@ -56,7 +58,8 @@ def lifespan(
                 periodically(store, database, settings.insights_sync_seconds)
             )
         yield
-        loading.cancel()  # a no-op once running: the thread ends by itself
+        for future in loading:
+            future.cancel()  # a no-op once running: the thread ends by itself
         if syncing is not None:
             syncing.cancel()
             with contextlib.suppress(asyncio.CancelledError):

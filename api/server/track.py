@@ -96,14 +96,20 @@ async def track_endpoint(request: Request) -> Response:
     except ValueError:
         return bad_input("body is not valid JSON", cors)
     if not isinstance(payload, dict) or not isinstance(payload.get("events", []), list):
-        return bad_input('body must be {"events": [...], "identify": {...}}', cors)
+        return bad_input(
+            'body must be {"events": [...], "identify": {...}, "context": {...}}', cors
+        )
     try:
         await request.app.state.database.ensure_ready()
         refused = await _refusal(request, payload.get("writeKey"), cors)
         if refused is not None:
             return refused
         result = await track(
-            payload.get("events", []), request.app.state.settings, payload.get("identify")
+            payload.get("events", []),
+            request.app.state.settings,
+            payload.get("identify"),
+            user_agent=request.headers.get("user-agent"),
+            raw_context=payload.get("context"),
         )
     except (InputError, ValueError) as error:
         return bad_input(str(error), cors)

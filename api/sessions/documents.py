@@ -25,6 +25,9 @@ class Session(Document):
     event_types: list[str] = Field(alias="eventTypes", default_factory=list)
     # The client's own session id, when it sent one.
     client_session_id: str | None = Field(alias="clientSessionId", default=None, max_length=200)
+    # Its first event was a bot's (missing on sessions from before = False):
+    # analytics leave it out.
+    bot: bool = False
     # Derived: the UTC hour it started in, so that an hour's sessions are an equality match.
     start_hour: str = Field(alias="startHour", default="")
 

@@ -38,7 +38,12 @@ class IngestionMutation:
         extensions=[Needs(Permission.INGEST)],
     )
     async def track_events(self, info: Info, events: list[TrackEventInput]) -> TrackEventsPayload:
-        result = await track([event.raw() for event in events], info.context.settings)
+        request = info.context.request
+        result = await track(
+            [event.raw() for event in events],
+            info.context.settings,
+            user_agent=request.headers.get("user-agent") if request is not None else None,
+        )
         return TrackEventsPayload(
             accepted=result.count("accepted"),
             duplicates=result.count("duplicate"),

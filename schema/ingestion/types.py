@@ -33,6 +33,35 @@ class IdentifyCustomerInput:
         return {key: value for key, value in values.items() if value is not strawberry.UNSET}
 
 
+@strawberry.input(description="What a client saw when an event happened; all optional.")
+class TrackContextInput:
+    referrer: str | None = strawberry.field(default=None, description="document.referrer.")
+    url: str | None = strawberry.field(
+        default=None, description="The page's full URL; its utm_* parameters are stored."
+    )
+    screen_width: int | None = None
+    screen_height: int | None = None
+    language: str | None = strawberry.field(
+        default=None, description="navigator.language, a BCP 47 tag."
+    )
+    user_agent: str | None = strawberry.field(
+        default=None,
+        description="The browser's user agent, for a server sending on its behalf; "
+        "else the request's User-Agent header is read.",
+    )
+
+    def raw(self) -> dict[str, object]:
+        values = {
+            "referrer": self.referrer,
+            "url": self.url,
+            "screenWidth": self.screen_width,
+            "screenHeight": self.screen_height,
+            "language": self.language,
+            "userAgent": self.user_agent,
+        }
+        return {key: value for key, value in values.items() if value is not None}
+
+
 @strawberry.input(description="One event as a client records it.")
 class TrackEventInput:
     event_id: str = strawberry.field(
@@ -42,27 +71,48 @@ class TrackEventInput:
     session_id: str | None = strawberry.field(
         default=None, description="The client's session id; without it, sessions are inferred."
     )
-    type: EventType
     page: str
     timestamp: datetime
+    name: str | None = strawberry.field(
+        default=None,
+        description=(
+            "What happened: any name of a-z, 0-9, _ . : - (1-100), such as signup or "
+            "video.play. Required unless the deprecated type is given."
+        ),
+    )
+    type: EventType | None = strawberry.field(
+        default=None,
+        deprecation_reason=(
+            "Use name: any event name, of which these five are the built-in ones. "
+            "Give name or type, not both."
+        ),
+    )
     metadata: JSON | None = None
     device: str | None = strawberry.field(
         default=None, description="web (default), ios, android..."
+    )
+    context: TrackContextInput | None = strawberry.field(
+        default=None, description="Where the event happened; browser fields come from userAgent."
     )
 
     def raw(self) -> dict[str, object]:
         values: dict[str, object] = {
             "eventId": self.event_id,
             "distinctId": self.distinct_id,
-            "type": self.type.value,
             "page": self.page,
             "timestamp": self.timestamp,
             "metadata": self.metadata if self.metadata is not None else {},
         }
+        if self.name is not None:
+            values["name"] = self.name
+        if self.type is not None:
+            values["type"] = self.type.value
         if self.session_id is not None:
             values["sessionId"] = self.session_id
         if self.device is not None:
             values["device"] = self.device
+        if self.context is not None:
+            values["context"] = self.context.raw()
         return values
 
 

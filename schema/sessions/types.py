@@ -56,7 +56,15 @@ class Session(DocumentNode, relay.Node):  # type: ignore[misc]  # relay.Node ove
     device: str
     country: str | None = strawberry.field(description="The customer's country, copied.")
     event_count: int
-    event_types: list[str] = strawberry.field(description="The types of its events (a set).")
+    event_names: list[str] = strawberry.field(description="The names of its events (a set).")
+    bot: bool = strawberry.field(description="Its first event was a bot's: left out of analytics.")
+
+    @strawberry.field(
+        deprecation_reason="Events have any name now: use eventNames (the same list)."
+    )
+    def event_types(self) -> list[str]:
+        return self.event_names
+
     _customer_id: strawberry.Private[PydanticObjectId]
 
     @classmethod
@@ -70,7 +78,8 @@ class Session(DocumentNode, relay.Node):  # type: ignore[misc]  # relay.Node ove
             device=doc.device,
             country=doc.country,
             event_count=doc.event_count,
-            event_types=doc.event_types,
+            event_names=doc.event_types,
+            bot=doc.bot,
             _customer_id=doc.customer_id,
         )
 
@@ -99,7 +108,18 @@ class Session(DocumentNode, relay.Node):  # type: ignore[misc]  # relay.Node ove
     @strawberry.field(description="The session's events in the order they happened.")
     @paged
     async def events(
-        self, window: Window, types: list[EventType] | None = None
+        self,
+        window: Window,
+        names: list[str] | None = None,
+        types: Annotated[
+            list[EventType] | None,
+            strawberry.argument(
+                deprecation_reason="Use names, which takes any event name; give one of the two."
+            ),
+        ] = None,
     ) -> Connection[LazyEvent]:
-        page = await session_events(PydanticObjectId(self.database_id), tuple(types or ()), window)
+        from schema.events.types import event_names  # events import this module
+
+        chosen = event_names("names", names, types)
+        page = await session_events(PydanticObjectId(self.database_id), chosen, window)
         return to_connection(page, to_node)

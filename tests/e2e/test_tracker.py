@@ -263,7 +263,7 @@ async def test_offline_events_survive_a_reload_and_arrive_once(api, db, browser)
     assert [(e["type"], e["page"]) for e in leaked] == []
 
     ids = await queued_ids(page)
-    types = await page.evaluate("JSON.parse(localStorage.getItem('trk.q')).map(i => i.e.type)")
+    types = await page.evaluate("JSON.parse(localStorage.getItem('trk.q')).map(i => i.e.name)")
     # /home, the search, /search before and after the reload, /product/1, the cart
     assert Counter(types) == {"page_view": 4, "search": 1, "add_to_cart": 1}, types
 
@@ -446,3 +446,56 @@ async def test_plain_site_page_views_sessions_batches_and_bound(api, db, browser
     kept = await page.evaluate("JSON.parse(localStorage.getItem('trk.q'))[0].e.metadata.query")
     assert kept == "n3"
     assert any("queue full" in warning for warning in warnings), warnings
+
+
+CHROME_MAC = (
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+
+
+async def test_context_of_a_campaign_visit_is_stored(api, db, browser):
+    """A visitor arriving from a search engine on a campaign link: the first
+    event of the page load carries the referrer, the URL's UTM parameters, the
+    screen and the language; the browser comes from the real User-Agent."""
+    context = await browser.new_context(
+        bypass_csp=True,
+        user_agent=CHROME_MAC,
+        locale="de-DE",
+        viewport={"width": 1200, "height": 800},
+        screen={"width": 1440, "height": 900},
+    )
+    page = await context.new_page()
+    query = "utm_source=newsletter&utm_medium=email&utm_campaign=winter%20sale"
+    await page.goto(f"{api.url}/demo/?{query}", referer="https://www.Example-Search.test/q")
+    await page.wait_for_function("window.tracker")
+    await asyncio.sleep(0.3)
+    await visit(page, "#/product/3")
+    await page.evaluate("tracker.flush()")
+    events = await wait_for(events_of(db), lambda found: len(found) >= 1, "the first event")
+    with_context = [event for event in events if "utmSource" in event.get("context", {})]
+    assert len(with_context) == 1, [event.get("context") for event in events]
+    stored = with_context[0]["context"]
+    assert stored == {
+        "browser": "Chrome",
+        "browserVersion": "131.0.0",
+        "os": "Mac OS X",
+        "osVersion": "10.15.7",
+        "deviceType": "desktop",
+        "referrer": "https://www.example-search.test/q",
+        "referrerDomain": "example-search.test",
+        "utmSource": "newsletter",
+        "utmMedium": "email",
+        "utmCampaign": "winter sale",
+        "screenWidth": 1440,
+        "screenHeight": 900,
+        "language": "de-DE",
+    }
+    assert all(event["bot"] is False for event in events)
+    # The others carry only what the server reads from the user agent.
+    for event in events:
+        if event is not with_context[0]:
+            assert set(event["context"]) == {
+                "browser", "browserVersion", "os", "osVersion", "deviceType",
+            }  # fmt: skip
+    await context.close()

@@ -121,7 +121,7 @@ async def test_events_recorded_while_the_database_is_down_arrive_once(outage, br
     sent_while_down = {i for s in refused for i in s.event_ids}
     assert sent_while_down <= set(queued)
     assert len(sent_while_down) == 6  # the upsell went with the retry
-    types = await page.evaluate("JSON.parse(localStorage.getItem('trk.q')).map(i => i.e.type)")
+    types = await page.evaluate("JSON.parse(localStorage.getItem('trk.q')).map(i => i.e.name)")
     assert Counter(types) == {"page_view": 4, "search": 1, "add_to_cart": 1, "upsell": 1}
 
     up = time.monotonic()

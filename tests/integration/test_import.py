@@ -28,13 +28,13 @@ def mixed_file(path: Path) -> tuple[Path, set[str]]:
         event("c2", NOW - timedelta(minutes=7), kind="checkout", page="/checkout"),
         event("c2", NOW - timedelta(minutes=6), page="/product/1", session="s-1", timeSpent=3),
     ]
-    unknown = {**event("c3", NOW - timedelta(minutes=5)), "type": "teleport"}
+    unknown = {**event("c3", NOW - timedelta(minutes=5)), "type": "Teleport!"}
     lines = [
         json.dumps(good[0]),  # 1
         json.dumps(good[1]),  # 2
         "",  # 3: blank, skipped
         '{"eventId": "broken", ',  # 4: not JSON
-        json.dumps(unknown),  # 5: no such type
+        json.dumps(unknown),  # 5: not a valid event name
         json.dumps(good[2]),  # 6
         json.dumps(good[3]),  # 7
         "[1, 2]",  # 8: not an object
@@ -58,7 +58,7 @@ async def test_import_counts_rejects_and_is_exactly_once(settings, db, tmp_path,
     assert first[:2] == [2, 3]  # c1 and c2; c1's session, c2's own and its client session
     lines = out.splitlines()
     assert lines[0].startswith("line 4: not valid JSON")
-    assert lines[1].startswith("line 5: type:") and "page_view" in lines[1]
+    assert lines[1].startswith("line 5: type: 'Teleport!' has characters other than")
     assert lines[2] == "line 8: event: must be a JSON object"
     assert lines[3].startswith("accepted 4, duplicates 1, rejected 3, lines 9, ")
     assert lines[3].endswith(" events/s") and len(lines) == 4

@@ -25,6 +25,7 @@ from api.sessions.documents import Session
 
 ANCHOR = datetime(2026, 3, 1, tzinfo=UTC)
 TYPES = {kind.value for kind in EventType}
+CUSTOM = {"signup", "video.play", "feature.used"}
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -71,8 +72,15 @@ def check_consistency(customers: list[dict], sessions: list[dict], events: list[
             assert event["customerId"] == session["customerId"]
     assert set(events_by_session) == {s["_id"] for s in sessions}
 
+    sessions_by_id = {s["_id"]: s for s in sessions}
     for event in events:
-        assert event["type"] in TYPES
+        assert event["type"] in TYPES | CUSTOM
+        assert event["bot"] is sessions_by_id[event["sessionId"]]["bot"]
+        assert (
+            event["context"]["deviceType"] == "bot"
+            if event["bot"]
+            else "browser" in event["context"]
+        )
         spent = event["metadata"].get("timeSpent")
         if event["type"] == "page_view":
             assert isinstance(spent, int | float) and not isinstance(spent, bool) and spent > 0
@@ -141,8 +149,10 @@ def test_generated_data_looks_real():
         (".example", "example.com", "example.org", "example.net")) for email in emails)  # fmt: skip
     names = [c["name"] for c in customers]
     assert any(any(ch in "éèäöüßçñãõłśżčřőğ" for ch in name.lower()) for name in names)
-    for script in ("\u4e00", "\u0400", "\u3040", "\uac00"):  # CJK, Cyrillic, kana, Hangul
-        assert any(any(script <= ch <= chr(ord(script) + 0xFF) for ch in name) for name in names)
+    # CJK, Cyrillic, kana, Hangul: their whole blocks
+    for low, high in (("\u4e00", "\u9fff"), ("\u0400", "\u04ff"), ("\u3040", "\u30ff"),
+                      ("\uac00", "\ud7af")):  # fmt: skip
+        assert any(any(low <= ch <= high for ch in name) for name in names)
     countries = Counter(c["country"] for c in customers)
     assert len(countries) >= 12 and countries.most_common(1)[0][0] == "US"
     assert {c["language"] for c in customers} >= {"de-DE", "pt-BR", "ja-JP", "zh-CN", "en-US"}
@@ -159,8 +169,37 @@ def test_generated_data_looks_real():
     assert set(devices) == {"web", "ios", "android"} and devices.most_common(1)[0][0] == "web"
     assert all(1 <= s["eventCount"] <= 40 for s in sessions)
 
+    bots = [s for s in sessions if s["bot"]]
+    assert 0 < len(bots) < 0.05 * len(sessions)
+    bot_agents = Counter(e["context"]["browser"] for e in events if e["bot"])
+    assert len(bot_agents) >= 3 and "Googlebot" in bot_agents
+    human = [e for e in events if not e["bot"]]
+    browsers = Counter(e["context"]["browser"] for e in human)
+    assert {"Chrome", "Mobile Safari", "Firefox", "Edge", "Samsung Internet"} <= set(browsers)
+    assert set(Counter(e["context"]["deviceType"] for e in human)) == {
+        "desktop",
+        "mobile",
+        "tablet",
+    }
+    firsts = [e for e in human if "screenWidth" in e["context"]]
+    assert len(firsts) == len(sessions) - len(bots)  # the snippet's first event of a visit
+    domains = Counter(e["context"].get("referrerDomain") for e in firsts)
+    assert {"google.com", "bing.com", "l.facebook.com", "shop.example", None} <= set(domains)
+    campaigns = Counter(e["context"].get("utmCampaign") for e in firsts)
+    assert {"winter_sale", "weekly_digest", "spring_drop"} <= set(campaigns)
+    assert {e["context"]["language"] for e in firsts} >= {"de-DE", "en-US", "ja-JP"}
+
     kinds = Counter(e["type"] for e in events)
-    assert set(kinds) == TYPES
+    assert set(kinds) == TYPES | CUSTOM
+    assert kinds["video.play"] > kinds["signup"] > 0 and kinds["feature.used"] > 0
+    for event in events:
+        if event["type"] == "signup":
+            assert event["metadata"]["plan"] in ("free", "plus", "pro")
+        elif event["type"] == "video.play":
+            assert set(event["metadata"]["video"]) == {"quality", "duration"}
+        elif event["type"] == "feature.used":
+            assert isinstance(event["metadata"]["feature"], str)
+    events = [e for e in events if e["type"] in TYPES]
     assert 0.02 < kinds["checkout"] / len(sessions) < 0.16  # most visits never buy
     assert kinds["page_view"] > kinds["search"] > kinds["add_to_cart"] > kinds["checkout"]
     for event in events:
@@ -192,7 +231,7 @@ def test_colliding_emails_are_made_unique():
 
 
 async def test_load_stores_exactly_the_generated_documents(db):
-    count, seed_value = 40, 3
+    count, seed_value = 40, 4
     stats = await load(db, count, seed_value, ANCHOR, progress=False)
     customers, sessions, events = flatten(count, seed_value)
     assert isinstance(stats, SeedStats) and stats.seconds > 0
@@ -217,7 +256,10 @@ async def test_load_stores_exactly_the_generated_documents(db):
     models = ((Customer, stored_customers), (Session, stored_sessions), (Event, stored_events))
     for model, docs in models:
         for doc in docs:
-            assert get_dict(model.model_validate(doc), to_db=True) == doc
+            if model is Event:  # as ingestion stores it: context keys absent when unknown
+                assert model.model_validate(doc).model_dump(by_alias=True) == doc
+            else:
+                assert get_dict(model.model_validate(doc), to_db=True) == doc
     for doc in stored_customers:
         customer = Customer.model_validate(doc)
         assert customer.email_key == doc["emailKey"]

@@ -1,7 +1,5 @@
-/* tracker.js: data-endpoint, data-write-key, data-flush-interval, data-batch-size.
-   tracker.identify({name, email, country, language}), .track(type, {page, ...metadata}),
-   .page(path?), .flush(): Promise, .distinctId, .sessionId, .queued, .last (reply).
-   Events wait in localStorage until acked; the server dedupes by eventId. */
+/* tracker.js: its API and what it sends are in docs/ingestion.md. Events wait in
+   localStorage until acked; the server dedupes by eventId. */
 (() => {
 const W = window, D = document, N = navigator, L = location, P = performance;
 if (W.tracker) return;
@@ -38,9 +36,13 @@ const queue = () => get('trk.q') || [];
 const due = i => !(now() - i.b < GRACE);
 let wait = 0, busy, timer, tries = 0; // wait: backoff end
 const auto = () => now() >= wait && flush();
-const add = (type, page, m, timestamp, sid) => {
+// on a load's first event
+const cut = s => s.slice(0, 2048) || void 0;
+let ctx = { url: cut(L.href), referrer: cut(D.referrer), screenWidth: screen.width, screenHeight: screen.height, language: N.language };
+const add = (name, page, m, timestamp, sid) => {
   const q = queue(), id = session(sid);
-  q.push({ e: { eventId: uuid(), distinctId: vid, sessionId: sid || id, type, page, timestamp: timestamp || iso(), metadata: J.parse(J.stringify(m)) } });
+  q.push({ e: { eventId: uuid(), distinctId: vid, sessionId: sid || id, name, page, timestamp: timestamp || iso(), metadata: J.parse(J.stringify(m)), context: ctx || void 0 } });
+  ctx = 0;
   if (q.length > MAX) warn('queue full, dropped', q.splice(0, q.length - MAX).length);
   set('trk.q', q);
   q.filter(due).length < BATCH || auto();
@@ -144,9 +146,9 @@ const T = W.tracker = {
     set('trk.i', i);
     setTimeout(auto, 50);
   },
-  track(type, props) {
+  track(name, props) {
     const { page: p, ...m } = props || {};
-    add(type, p || (view ? view.p : prev || L.pathname), m);
+    add(name, p || (view ? view.p : prev || L.pathname), m);
   },
   page,
   flush,

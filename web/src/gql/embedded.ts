@@ -16,6 +16,7 @@ export const typesWithoutId = [
   'CustomerEdge',
   'EraseCustomerPayload',
   'EventConnection',
+  'EventContext',
   'EventEdge',
   'EventTypeStats',
   'FunnelStep',

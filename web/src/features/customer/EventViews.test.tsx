@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { EventViews, type EventItem } from './EventViews';
 
 const events: EventItem[] = [
-  { id: 'e1', type: 'PAGE_VIEW', page: '/home', timestamp: '2026-11-28T10:00:00Z', metadata: { timeSpent: 12 } },
-  { id: 'e2', type: 'SEARCH', page: '/home', timestamp: '2026-11-28T10:00:10Z', metadata: { query: 'shoes' } },
-  { id: 'e3', type: 'PAGE_VIEW', page: '/product/7', timestamp: '2026-11-28T10:01:00Z', metadata: {} },
-  { id: 'e4', type: 'ADD_TO_CART', page: '/product/7', timestamp: '2026-11-28T10:01:30Z', metadata: {} },
-  { id: 'e5', type: 'CHECKOUT', page: '/cart', timestamp: '2026-11-28T10:02:00Z', metadata: { total: 42 } },
+  { id: 'e1', name: 'page_view', page: '/home', timestamp: '2026-11-28T10:00:00Z', metadata: { timeSpent: 12 } },
+  { id: 'e2', name: 'search', page: '/home', timestamp: '2026-11-28T10:00:10Z', metadata: { query: 'shoes' } },
+  { id: 'e3', name: 'page_view', page: '/product/7', timestamp: '2026-11-28T10:01:00Z', metadata: {} },
+  { id: 'e4', name: 'add_to_cart', page: '/product/7', timestamp: '2026-11-28T10:01:30Z', metadata: {} },
+  { id: 'e5', name: 'checkout', page: '/cart', timestamp: '2026-11-28T10:02:00Z', metadata: { total: 42 } },
 ];
 
 describe('EventViews', () => {
@@ -45,5 +45,42 @@ describe('EventViews', () => {
     expect(screen.getByRole('tab', { name: 'Table' })).toHaveFocus();
     await userEvent.keyboard('{End}');
     expect(screen.getByTestId('events-json')).toBeInTheDocument();
+  });
+
+  it('shows a custom event with its properties, context and bot flag in the table', async () => {
+    const custom: EventItem[] = [
+      {
+        id: 'c1',
+        name: 'video.play',
+        page: '/product/7',
+        timestamp: '2026-11-28T10:00:00Z',
+        metadata: { video: { quality: 'hd' } },
+        bot: false,
+        context: {
+          browser: 'Chrome',
+          browserVersion: '131.0.0',
+          os: 'Windows',
+          osVersion: '10',
+          deviceType: 'desktop',
+          referrer: 'https://www.google.com/',
+          referrerDomain: 'google.com',
+          utmSource: 'newsletter',
+          utmMedium: 'email',
+          utmCampaign: 'winter',
+        },
+      },
+      { id: 'c2', name: 'page_view', page: '/', timestamp: '2026-11-28T10:01:00Z', metadata: {}, bot: true,
+        context: { browser: 'Googlebot', browserVersion: '2.1', deviceType: 'bot' } },
+    ];
+    render(<EventViews events={custom} />);
+    await userEvent.click(screen.getByRole('tab', { name: 'Table' }));
+    const rows = within(screen.getByTestId('events-table')).getAllByRole('row');
+    expect(rows[1]).toHaveTextContent('video.play');
+    expect(rows[1]).toHaveTextContent('video: {"quality":"hd"}');
+    expect(rows[1]).toHaveTextContent('Chrome 131 · Windows 10 · from google.com · campaign newsletter / email / winter');
+    expect(rows[1]).not.toHaveTextContent('bot');
+    expect(rows[2]).toHaveTextContent('page view');
+    expect(rows[2]).toHaveTextContent('Googlebot 2');
+    expect(within(rows[2]).getByText('bot')).toHaveClass('badge');
   });
 });

@@ -9,12 +9,44 @@ import { Tabs } from '../../ui/Tabs';
 // The flow graph is its own chunk: most people look at a session's table first.
 const FlowGraph = lazy(() => import('./FlowGraph'));
 
+export interface EventContextItem {
+  browser?: string | null;
+  browserVersion?: string | null;
+  os?: string | null;
+  osVersion?: string | null;
+  deviceType?: string | null;
+  referrer?: string | null;
+  referrerDomain?: string | null;
+  utmSource?: string | null;
+  utmMedium?: string | null;
+  utmCampaign?: string | null;
+}
+
 export interface EventItem {
   id: string;
-  type: string;
+  name: string;
   page: string;
   timestamp: string;
   metadata: unknown;
+  bot?: boolean;
+  context?: EventContextItem | null;
+}
+
+const major = (version?: string | null) => (version ? ` ${version.split('.')[0]}` : '');
+
+/** "Chrome 131 · Windows 10 · from google.com · campaign newsletter / email / winter": what is known. */
+export function contextSummary(c?: EventContextItem | null): string {
+  if (!c) return '';
+  const campaign = [c.utmSource, c.utmMedium, c.utmCampaign].filter(Boolean).join(' / ');
+  return [
+    c.browser && `${c.browser}${major(c.browserVersion)}`,
+    c.os && `${c.os}${c.osVersion ? ` ${c.osVersion}` : ''}`,
+    c.deviceType && c.deviceType !== 'desktop' && c.deviceType !== 'bot' ? c.deviceType : '',
+    c.referrerDomain && `from ${c.referrerDomain}`,
+    campaign && `campaign ${campaign}`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 const columns: Column<EventItem>[] = [
@@ -23,9 +55,31 @@ const columns: Column<EventItem>[] = [
     header: 'Time',
     render: (e) => <time dateTime={e.timestamp}>{formatTime(e.timestamp)}</time>,
   },
-  { key: 'type', header: 'Type', render: (e) => eventLabel(e.type) },
+  {
+    key: 'name',
+    header: 'Event',
+    render: (e) => (
+      <>
+        {eventLabel(e.name)}
+        {e.bot && (
+          <span className="badge" title="Sent by a known bot or crawler: left out of analytics">
+            bot
+          </span>
+        )}
+      </>
+    ),
+  },
   { key: 'page', header: 'Page', render: (e) => <code>{e.page}</code> },
-  { key: 'meta', header: 'Metadata', render: (e) => <span className="muted">{summarize(e.metadata)}</span> },
+  { key: 'meta', header: 'Properties', render: (e) => <span className="muted">{summarize(e.metadata)}</span> },
+  {
+    key: 'context',
+    header: 'Context',
+    render: (e) => (
+      <span className="muted" title={e.context?.referrer ?? undefined}>
+        {contextSummary(e.context)}
+      </span>
+    ),
+  },
 ];
 
 const TABS = [

@@ -76,7 +76,7 @@ export default function FlowGraph({ events }: { events: EventItem[] }) {
           return (
             <g key={i} className="flow-node" data-testid="flow-node" transform={`translate(${x},${y})`}>
               <title>
-                {`${i + 1}. ${step.page}\n${step.events.map((e) => `${eventLabel(e.type)} at ${formatTime(e.timestamp)}`).join('\n')}`}
+                {`${i + 1}. ${step.page}\n${step.events.map((e) => `${eventLabel(e.name)} at ${formatTime(e.timestamp)}`).join('\n')}`}
               </title>
               <rect width={NODE_W} height={NODE_H} rx={8} />
               <text x={10} y={18} className="flow-page">
@@ -84,7 +84,7 @@ export default function FlowGraph({ events }: { events: EventItem[] }) {
               </text>
               {shown.map((e, j) => (
                 <text key={e.id} x={10} y={36 + j * 14} className="flow-label">
-                  {clip(`${eventLabel(e.type)} · ${formatTime(e.timestamp)}`, 28)}
+                  {clip(`${eventLabel(e.name)} · ${formatTime(e.timestamp)}`, 28)}
                 </text>
               ))}
               {more > 0 && (

@@ -13,10 +13,23 @@ export const SessionEventsQuery = graphql(`
           cursor
           node {
             id
-            type
+            name
             page
             timestamp
             metadata
+            bot
+            context {
+              browser
+              browserVersion
+              os
+              osVersion
+              deviceType
+              referrer
+              referrerDomain
+              utmSource
+              utmMedium
+              utmCampaign
+            }
           }
         }
         pageInfo {

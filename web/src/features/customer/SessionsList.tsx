@@ -21,6 +21,7 @@ export const CustomerSessionsQuery = graphql(`
             durationSeconds
             device
             eventCount
+            bot
           }
         }
         pageInfo {
@@ -75,7 +76,14 @@ export function SessionsList({ customerId }: { customerId: string }) {
                 <span>
                   {s.active ? <span className="badge badge-active">active</span> : duration(s.durationSeconds)}
                 </span>
-                <span className="hide-narrow">{s.device}</span>
+                <span className="hide-narrow">
+                  {s.device}
+                  {s.bot && (
+                    <span className="badge" title="A known bot or crawler: left out of analytics">
+                      bot
+                    </span>
+                  )}
+                </span>
                 <span className="hide-narrow">{number(s.eventCount)} {s.eventCount === 1 ? 'event' : 'events'}</span>
               </button>
               <div id={bodyId} className="session-body" hidden={!expanded}>

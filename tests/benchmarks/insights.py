@@ -251,7 +251,10 @@ async def freshness(uri: str, folder: Path, seconds: float) -> dict[str, Any]:
 
         async def poll() -> None:
             seen: set[str] = set()
-            while (time.monotonic() < stop + 90 and len(seen) < len(accepted)) or not accepted:
+            # Until the sender is done and every batch it sent was seen (or 90 s more).
+            while time.monotonic() < stop or (
+                len(seen) < len(accepted) and time.monotonic() < stop + 90
+            ):
                 now = datetime.now(UTC)
                 body = {
                     "query": GRAPHQL.replace("label total", "label breakdownValue total"),

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import strawberry
 from beanie import PydanticObjectId
 
 from api.analytics.service import report
 from api.auth.roles import Permission
 from api.core.ids import parse_global_id
+from api.insights.customer import customer_events
+from api.insights.store import store_for
 from schema.analytics.types import Analytics, AnalyticsRangeInput, Granularity
 from schema.authz import Needs
 from schema.context import Info
@@ -33,6 +37,7 @@ class AnalyticsQuery:
         customer = None
         if customer_id is not None:
             customer = parse_global_id("customerId", customer_id, "Customer")[1]
+        store = store_for(info.context.settings)
         found = await report(
             range.from_,
             range.to,
@@ -40,5 +45,7 @@ class AnalyticsQuery:
             customer_id=PydanticObjectId(customer) if customer else None,
             time_zone=time_zone,
             granularity=granularity.domain(),
+            # A customer's own events come from the analytical store.
+            customer_events=partial(customer_events, store),
         )
         return Analytics.from_report(found, time_zone)

@@ -345,3 +345,51 @@ async def test_the_analytics_report_and_the_engine_agree(
         (a["start"], a["value"], b["value"], c["value"])
         for a, b, c in zip(everything["points"], views["points"], customers["points"], strict=True)
     ]
+
+
+async def test_a_customers_comparison_from_the_store_equals_mongodb(
+    api: Api, website: Website, settings: Settings
+) -> None:
+    """The customer page's figures read the customer's events from the store
+    for the days it has caught up with and from MongoDB for the others: the
+    same answer as MongoDB alone, with some days synced and some not."""
+    from functools import partial
+
+    from api.analytics.figures import pack
+    from api.analytics.service import Granularity, report
+    from api.customers.documents import Customer
+    from api.insights.customer import current_days, customer_events
+    from api.insights.store import days_between
+
+    sent = _events(5, 300)
+    await _send(website, sent)
+    store = store_for(settings)
+    await store.sync()
+    # Later events on the same days and customers, not yet in the store.
+    later = [
+        event | {"timestamp": (NOW - timedelta(minutes=n)).isoformat()}
+        for n, event in enumerate(_events(6, 60))
+    ]
+    await _send(website, later)
+    visitor = max(
+        {e["distinctId"] for e in sent}, key=lambda d: sum(e["distinctId"] == d for e in sent)
+    )
+    customer = await Customer.find_one({"distinctId": visitor})
+    assert customer is not None and customer.id is not None
+    start, end = START - timedelta(days=1), NOW + timedelta(hours=1)
+    current, stale = await current_days(store, days_between(start, end))
+    assert current and stale, "the case needs both kinds of day"
+
+    answers = []
+    for source in (None, partial(customer_events, store)):
+        extra = {"customer_events": source} if source else {}
+        found = await report(
+            start, end, 400, customer_id=customer.id, time_zone="Europe/Berlin",
+            granularity=Granularity.DAY, **extra,
+        )  # fmt: skip
+        answers.append(
+            (pack(found.totals), [(moment, pack(figures)) for moment, figures in found.series])
+        )
+    mongodb, engine = answers
+    assert engine == mongodb
+    assert mongodb[0] != pack(type(found.totals)())  # the customer has figures at all

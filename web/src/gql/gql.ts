@@ -35,6 +35,10 @@ type Documents = {
     "\n  query SessionEvents($id: ID!, $first: Int, $after: String) {\n    session(id: $id) {\n      id\n      events(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            type\n            page\n            timestamp\n            metadata\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.SessionEventsDocument,
     "\n  query CustomerSessions($id: ID!, $first: Int, $after: String) {\n    customer(id: $id) {\n      id\n      sessions(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            startTime\n            active\n            durationSeconds\n            device\n            eventCount\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.CustomerSessionsDocument,
     "\n  query Customers(\n    $search: String\n    $filter: CustomerFilterInput\n    $orderBy: CustomerOrder\n    $first: Int\n    $after: String\n  ) {\n    customers(search: $search, filter: $filter, orderBy: $orderBy, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          email\n          country\n          lastSeenAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.CustomersDocument,
+    "\n  query InsightTrends($input: TrendsInput!) {\n    trends(input: $input) {\n      interval\n      timeZone\n      rows\n      engineMs\n      series {\n        label\n        seriesIndex\n        breakdownValue\n        isOther\n        total\n        points {\n          start\n          value\n        }\n      }\n    }\n  }\n": typeof types.InsightTrendsDocument,
+    "\n  query InsightEventNames($input: EventNamesInput!) {\n    eventNames(input: $input) {\n      name\n      count\n    }\n  }\n": typeof types.InsightEventNamesDocument,
+    "\n  query InsightPropertyNames($input: PropertyNamesInput!) {\n    propertyNames(input: $input) {\n      name\n      type\n      count\n    }\n  }\n": typeof types.InsightPropertyNamesDocument,
+    "\n  query InsightDimensions {\n    insightDimensions {\n      key\n      label\n      type\n      personal\n    }\n  }\n": typeof types.InsightDimensionsDocument,
 };
 const documents: Documents = {
     "\n  mutation SignIn($email: String!, $password: String!) {\n    signIn(email: $email, password: $password) {\n      expiresAt\n      me {\n        subject\n        role\n      }\n    }\n  }\n": types.SignInDocument,
@@ -58,6 +62,10 @@ const documents: Documents = {
     "\n  query SessionEvents($id: ID!, $first: Int, $after: String) {\n    session(id: $id) {\n      id\n      events(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            type\n            page\n            timestamp\n            metadata\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.SessionEventsDocument,
     "\n  query CustomerSessions($id: ID!, $first: Int, $after: String) {\n    customer(id: $id) {\n      id\n      sessions(first: $first, after: $after) {\n        edges {\n          cursor\n          node {\n            id\n            startTime\n            active\n            durationSeconds\n            device\n            eventCount\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.CustomerSessionsDocument,
     "\n  query Customers(\n    $search: String\n    $filter: CustomerFilterInput\n    $orderBy: CustomerOrder\n    $first: Int\n    $after: String\n  ) {\n    customers(search: $search, filter: $filter, orderBy: $orderBy, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          email\n          country\n          lastSeenAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.CustomersDocument,
+    "\n  query InsightTrends($input: TrendsInput!) {\n    trends(input: $input) {\n      interval\n      timeZone\n      rows\n      engineMs\n      series {\n        label\n        seriesIndex\n        breakdownValue\n        isOther\n        total\n        points {\n          start\n          value\n        }\n      }\n    }\n  }\n": types.InsightTrendsDocument,
+    "\n  query InsightEventNames($input: EventNamesInput!) {\n    eventNames(input: $input) {\n      name\n      count\n    }\n  }\n": types.InsightEventNamesDocument,
+    "\n  query InsightPropertyNames($input: PropertyNamesInput!) {\n    propertyNames(input: $input) {\n      name\n      type\n      count\n    }\n  }\n": types.InsightPropertyNamesDocument,
+    "\n  query InsightDimensions {\n    insightDimensions {\n      key\n      label\n      type\n      personal\n    }\n  }\n": types.InsightDimensionsDocument,
 };
 
 /**
@@ -158,6 +166,22 @@ export function graphql(source: "\n  query CustomerSessions($id: ID!, $first: In
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Customers(\n    $search: String\n    $filter: CustomerFilterInput\n    $orderBy: CustomerOrder\n    $first: Int\n    $after: String\n  ) {\n    customers(search: $search, filter: $filter, orderBy: $orderBy, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          email\n          country\n          lastSeenAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query Customers(\n    $search: String\n    $filter: CustomerFilterInput\n    $orderBy: CustomerOrder\n    $first: Int\n    $after: String\n  ) {\n    customers(search: $search, filter: $filter, orderBy: $orderBy, first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          email\n          country\n          lastSeenAt\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query InsightTrends($input: TrendsInput!) {\n    trends(input: $input) {\n      interval\n      timeZone\n      rows\n      engineMs\n      series {\n        label\n        seriesIndex\n        breakdownValue\n        isOther\n        total\n        points {\n          start\n          value\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query InsightTrends($input: TrendsInput!) {\n    trends(input: $input) {\n      interval\n      timeZone\n      rows\n      engineMs\n      series {\n        label\n        seriesIndex\n        breakdownValue\n        isOther\n        total\n        points {\n          start\n          value\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query InsightEventNames($input: EventNamesInput!) {\n    eventNames(input: $input) {\n      name\n      count\n    }\n  }\n"): (typeof documents)["\n  query InsightEventNames($input: EventNamesInput!) {\n    eventNames(input: $input) {\n      name\n      count\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query InsightPropertyNames($input: PropertyNamesInput!) {\n    propertyNames(input: $input) {\n      name\n      type\n      count\n    }\n  }\n"): (typeof documents)["\n  query InsightPropertyNames($input: PropertyNamesInput!) {\n    propertyNames(input: $input) {\n      name\n      type\n      count\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query InsightDimensions {\n    insightDimensions {\n      key\n      label\n      type\n      personal\n    }\n  }\n"): (typeof documents)["\n  query InsightDimensions {\n    insightDimensions {\n      key\n      label\n      type\n      personal\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -43,7 +43,7 @@ function timeZonesWith(zone: string): string[] {
 function ResultsTable({ table }: { table: TableModel }) {
   return (
     <div className="table-scroll">
-      <table className="table" data-testid="insight-table">
+      <table className="table insight-table" data-testid="insight-table">
         <caption className="visually-hidden">Insight results: a row per series, the total, then each bucket</caption>
         <thead>
           <tr>

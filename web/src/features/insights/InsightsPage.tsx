@@ -1,5 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { useLocation, useSearchParams } from 'react-router-dom';
 import { useQuery } from 'urql';
 import { findError } from '../../app/errors';
 import type { TrendsInput } from '../../gql/graphql';
@@ -91,9 +91,21 @@ export default function InsightsPage() {
     document.title = 'Insights · Tracking';
   }, []);
 
+  // Each change starts from the address bar, not from the last render: the
+  // router renders in a transition, so two quick changes (pick an event, then
+  // a measure) would otherwise both start from the same URL and the second
+  // would undo the first. Under a memory router (tests) there is no address bar.
+  const { pathname } = useLocation();
   const update: Update = useCallback(
-    (change, replace = false) => setParams((prev) => writeQuery(change(readQuery(prev))), { replace }),
-    [setParams],
+    (change, replace = false) =>
+      setParams(
+        (rendered) => {
+          const current = window.location.pathname === pathname ? new URLSearchParams(window.location.search) : rendered;
+          return writeQuery(change(readQuery(current)));
+        },
+        { replace },
+      ),
+    [setParams, pathname],
   );
 
   // Presets are relative to now; the range stays put while the URL does.

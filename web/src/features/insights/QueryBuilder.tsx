@@ -150,29 +150,31 @@ function FilterRow({
   filter: FilterState;
   properties: PropertyOption[];
   dimensions: (PropertyOption & { label: string })[];
-  onChange: (filter: FilterState, replace?: boolean) => void;
+  onChange: (change: (filter: FilterState) => FilterState, replace?: boolean) => void;
   onRemove: () => void;
 }) {
   const types = useMemo(() => typesOf([...properties, ...dimensions]), [properties, dimensions]);
   const type = types.get(filter.property);
-  const retype = (property: string, operator: FilterOperator): FilterState => ({
-    property,
-    operator,
-    value: parseValue(formatValue(filter.value), operator, types.get(property)),
-  });
+  const retype =
+    (property: string | null, operator: FilterOperator | null) =>
+    (f: FilterState): FilterState => {
+      const p = property ?? f.property;
+      const o = operator ?? f.operator;
+      return { property: p, operator: o, value: parseValue(formatValue(f.value), o, types.get(p)) };
+    };
   return (
     <div className="insight-row" role="group" aria-label={name}>
       <PropertySelect
         label={`${name}: property`}
         value={filter.property}
-        onChange={(p) => onChange(retype(p ?? '', filter.operator))}
+        onChange={(p) => onChange(retype(p ?? '', null))}
         properties={properties}
         dimensions={dimensions}
         none="Pick a property"
       />
       <label className="field">
         {`${name}: operator`}
-        <select value={filter.operator} onChange={(e) => onChange(retype(filter.property, e.target.value as FilterOperator))}>
+        <select value={filter.operator} onChange={(e) => onChange(retype(null, e.target.value as FilterOperator))}>
           {OPERATORS.map((o) => (
             <option key={o.id} value={o.id}>
               {o.label}
@@ -184,7 +186,7 @@ function FilterRow({
         label={`${name}: value`}
         filter={filter}
         type={type}
-        onChange={(value) => onChange({ ...filter, value }, true)}
+        onChange={(value) => onChange((f) => ({ ...f, value }), true)}
       />
       <button type="button" className="button button-small" onClick={onRemove} aria-label={`Remove ${name.toLowerCase()}`}>
         Remove
@@ -204,7 +206,7 @@ function Filters({
   filters: FilterState[];
   properties: PropertyOption[];
   dimensions: (PropertyOption & { label: string })[];
-  onChange: (filters: FilterState[], replace?: boolean) => void;
+  onChange: (change: (filters: FilterState[]) => FilterState[], replace?: boolean) => void;
 }) {
   return (
     <div className="insight-filters">
@@ -215,12 +217,12 @@ function Filters({
           filter={f}
           properties={properties}
           dimensions={dimensions}
-          onChange={(next, replace) => onChange(filters.map((old, j) => (j === i ? next : old)), replace)}
-          onRemove={() => onChange(filters.filter((_, j) => j !== i))}
+          onChange={(change, replace) => onChange((all) => all.map((old, j) => (j === i ? change(old) : old)), replace)}
+          onRemove={() => onChange((all) => all.filter((_, j) => j !== i))}
         />
       ))}
       <div>
-        <button type="button" className="button button-small" onClick={() => onChange([...filters, newFilter()])}>
+        <button type="button" className="button button-small" onClick={() => onChange((all) => [...all, newFilter()])}>
           Add {title.toLowerCase()} filter
         </button>
       </div>
@@ -242,7 +244,7 @@ function SeriesEditor({
   catalog: Catalog;
   discovery: { from: string; to: string; includeBots: boolean };
   removable: boolean;
-  onChange: (series: SeriesState, replace?: boolean) => void;
+  onChange: (change: (series: SeriesState) => SeriesState, replace?: boolean) => void;
   onRemove: () => void;
 }) {
   const name = `Series ${index + 1}`;
@@ -262,7 +264,10 @@ function SeriesEditor({
       <div className="insight-row">
         <label className="field">
           {`${name}: event`}
-          <select value={series.event ?? ''} onChange={(e) => onChange({ ...series, event: e.target.value || null })}>
+          <select value={series.event ?? ''} onChange={(e) => {
+              const event = e.target.value || null;
+              onChange((s) => ({ ...s, event }));
+            }}>
             <option value="">Any event</option>
             {!eventKnown && <option value={series.event ?? ''}>{series.event}</option>}
             {catalog.events.map((e) => (
@@ -278,7 +283,7 @@ function SeriesEditor({
             value={series.math}
             onChange={(e) => {
               const math = e.target.value as SeriesState['math'];
-              onChange({ ...series, math, property: needsProperty(math) ? series.property : null });
+              onChange((s) => ({ ...s, math, property: needsProperty(math) ? s.property : null }));
             }}
           >
             {MATHS.map((m) => (
@@ -292,7 +297,7 @@ function SeriesEditor({
           <PropertySelect
             label={`${name}: numeric property`}
             value={series.property}
-            onChange={(property) => onChange({ ...series, property })}
+            onChange={(property) => onChange((s) => ({ ...s, property }))}
             properties={numeric}
             dimensions={numericDimensions}
             none="Pick a property"
@@ -309,7 +314,7 @@ function SeriesEditor({
         filters={series.filters}
         properties={properties}
         dimensions={catalog.dimensions}
-        onChange={(filters, replace) => onChange({ ...series, filters }, replace)}
+        onChange={(change, replace) => onChange((s) => ({ ...s, filters: change(s.filters) }), replace)}
       />
     </fieldset>
   );
@@ -348,7 +353,7 @@ export function QueryBuilder({
           catalog={catalog}
           discovery={discovery}
           removable={query.series.length > 1}
-          onChange={(next, replace) => update((q) => ({ ...q, series: q.series.map((old, j) => (j === i ? next : old)) }), replace)}
+          onChange={(change, replace) => update((q) => ({ ...q, series: q.series.map((old, j) => (j === i ? change(old) : old)) }), replace)}
           onRemove={() => update((q) => ({ ...q, series: q.series.filter((_, j) => j !== i) }))}
         />
       ))}
@@ -365,7 +370,7 @@ export function QueryBuilder({
           filters={query.filters}
           properties={catalog.properties}
           dimensions={catalog.dimensions}
-          onChange={(filters, replace) => update((q) => ({ ...q, filters }), replace)}
+          onChange={(change, replace) => update((q) => ({ ...q, filters: change(q.filters) }), replace)}
         />
         <div className="insight-row">
           <PropertySelect

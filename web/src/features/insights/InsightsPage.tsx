@@ -158,6 +158,7 @@ export default function InsightsPage() {
     });
     return { rows, lines: trends.series.map((s) => s.label) };
   }, [trends]);
+  const timeZones = useMemo(() => timeZonesWith(query.timeZone), [query.timeZone]);
   const empty = trends && (trends.series.length === 0 || trends.rows === 0);
   const setChart = (chartKind: ChartKind) => update((q) => ({ ...q, chart: chartKind }));
 
@@ -171,7 +172,7 @@ export default function InsightsPage() {
           </p>
         </div>
       </div>
-      <QueryBuilder query={query} update={update} catalog={catalog} range={range} timeZones={timeZonesWith(query.timeZone)} />
+      <QueryBuilder query={query} update={update} catalog={catalog} range={range} timeZones={timeZones} />
 
       <section className="card stack" aria-labelledby="insight-results" aria-busy={loading || result.fetching}>
         <div className="card-head">

@@ -124,5 +124,7 @@ describe('the trends input', () => {
     expect([tokyo.fromDay, tokyo.toDay]).toEqual(['2026-11-28', '2026-12-04']);
     const day = resolveRange({ ...defaultQuery('UTC'), preset: '24h' }, Date.parse('2026-12-03T20:15:00Z'));
     expect([day.from, day.to]).toEqual(['2026-12-02T21:00:00.000Z', '2026-12-03T21:00:00.000Z']);
+    const india = resolveRange({ ...defaultQuery('Asia/Kolkata'), preset: '24h' }, Date.parse('2026-12-03T20:15:00Z'));
+    expect(india.to).toBe('2026-12-03T20:30:00.000Z');
   });
 });

@@ -297,14 +297,16 @@ const HOUR_MS = 3600 * 1000;
 
 /**
  * [from, to) of the query. Presets of days are whole days of the zone, today
- * included; 24 hours ends at the next full hour (so the answer stays the same
- * for the hour, and the cache can serve it).
+ * included; 24 hours ends at the zone's next full hour (so the answer stays the
+ * same for the hour, and the cache can serve it).
  */
 export function resolveRange(q: InsightQuery, now: number = Date.now()): { from: string; to: string; fromDay: string; toDay: string } {
   let from: number;
   let to: number;
   if (q.preset === '24h') {
-    to = Math.floor(now / HOUR_MS) * HOUR_MS + HOUR_MS;
+    // The next full hour of the zone's clock (India's hours start at :30 UTC).
+    const ahead = offset(now, q.timeZone);
+    to = Math.floor((now + ahead) / HOUR_MS) * HOUR_MS + HOUR_MS - ahead;
     from = to - 24 * HOUR_MS;
   } else if (q.preset === 'custom' && q.from && q.to) {
     from = zonedMidnight(q.from, q.timeZone);

@@ -28,6 +28,13 @@ AMOUNTS = [5, 12.5, 99, 250]
 # A select's accessible name ends with its selected option ("Breakdown None").
 BREAKDOWN = re.compile(r"^Breakdown(?! values)")
 
+# Form controls without a label, and buttons without text or aria-label.
+UNNAMED_CONTROLS = """() => [...document.querySelectorAll('main select, main input, main button')]
+  .filter((el) => el.tagName === 'BUTTON'
+    ? !(el.textContent.trim() || el.getAttribute('aria-label'))
+    : !(el.labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')))
+  .map((el) => el.outerHTML.slice(0, 120))"""
+
 
 def _events() -> list[dict[str, Any]]:
     """Checkouts of every plan and amount, and page views, in the last half hour."""
@@ -136,6 +143,9 @@ async def test_insights_page(
     assert _totals(shown) == wanted
     await page.wait_for_timeout(300)  # the chart settles
     await shot(page, "insights")
+    # axe is not among our packages: at least, every control has a name.
+    unnamed = await page.evaluate(UNNAMED_CONTROLS)
+    assert not unnamed, unnamed
 
     # A reload (or a copied link) shows the same query and the same answer.
     url = page.url
@@ -176,6 +186,7 @@ async def test_insights_page(
     alert = page.get_by_role("alert")
     await expect(alert).to_contain_text("QUERY_TOO_COMPLEX")
     await expect(alert).to_contain_text("the number of points")
+    await shot(page, "insights-limit")
 
     assert not errors, errors
     await context.close()

@@ -150,6 +150,31 @@ describe('insights page', () => {
     expect(where.searchParams.getAll('f')).toEqual(['["amount","IN",[5,12.5]]']);
   });
 
+  it('adds and removes series', async () => {
+    const calls = fakeApi({ ...catalog, InsightTrends: (v) => trends(v.input as never) });
+    renderAt(QUERY);
+    await screen.findByTestId('insight-table');
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Add series' }));
+    await user.selectOptions(screen.getByLabelText(/Series 2: event/), 'page_view');
+    await user.selectOptions(screen.getByLabelText(/Series 2: measure/), 'UNIQUE_CUSTOMERS');
+    await waitFor(() =>
+      expect(trendCalls(calls).at(-1)?.series).toEqual([
+        { event: 'checkout', math: 'SUM', property: 'amount', filters: [] },
+        { event: 'page_view', math: 'UNIQUE_CUSTOMERS', property: null, filters: [] },
+      ]),
+    );
+    await user.click(screen.getByRole('button', { name: 'Remove series 1' }));
+    await waitFor(() =>
+      expect(trendCalls(calls).at(-1)?.series).toEqual([{ event: 'page_view', math: 'UNIQUE_CUSTOMERS', property: null, filters: [] }]),
+    );
+    // The breakdown limit may be emptied while typing a new one.
+    const limit = screen.getByLabelText('Breakdown values shown');
+    await user.clear(limit);
+    await user.type(limit, '3');
+    await waitFor(() => expect(trendCalls(calls).at(-1)?.breakdownLimit).toBe(3));
+  });
+
   it('writes the browser time zone into a link without one', async () => {
     fakeApi({ ...catalog, InsightTrends: (v) => trends(v.input as never) });
     renderAt('/insights');

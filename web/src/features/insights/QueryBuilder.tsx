@@ -320,6 +320,29 @@ function SeriesEditor({
   );
 }
 
+/** The box may be empty or out of range while typing; the URL only takes a whole number in range. */
+function LimitInput({ value, onChange }: { value: number; onChange: (n: number) => void }) {
+  const [text, setText] = useState(String(value));
+  useEffect(() => setText((t) => (Number(t) === value ? t : String(value))), [value]);
+  return (
+    <label className="field">
+      Breakdown values shown
+      <input
+        type="number"
+        min={1}
+        max={MAX_BREAKDOWN}
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value);
+          const n = Number(e.target.value);
+          if (e.target.value !== '' && Number.isInteger(n) && n >= 1 && n <= MAX_BREAKDOWN) onChange(n);
+        }}
+        onBlur={() => setText(String(value))}
+      />
+    </label>
+  );
+}
+
 export function QueryBuilder({
   query,
   update,
@@ -382,19 +405,7 @@ export function QueryBuilder({
             none="None"
           />
           {query.breakdown && (
-            <label className="field">
-              Breakdown values shown
-              <input
-                type="number"
-                min={1}
-                max={MAX_BREAKDOWN}
-                value={query.breakdownLimit}
-                onChange={(e) => {
-                  const n = Number(e.target.value);
-                  if (Number.isInteger(n) && n >= 1 && n <= MAX_BREAKDOWN) update((q) => ({ ...q, breakdownLimit: n }), true);
-                }}
-              />
-            </label>
+            <LimitInput value={query.breakdownLimit} onChange={(n) => update((q) => ({ ...q, breakdownLimit: n }), true)} />
           )}
           <label className="field">
             Interval

@@ -13,6 +13,7 @@ import { PageSkeleton } from './ui/Skeleton';
 // the admin pages few people open, are separate chunks.
 const CustomerPage = lazy(() => import('./features/customer/CustomerPage'));
 const AnalyticsPage = lazy(() => import('./features/analytics/AnalyticsPage'));
+const InsightsPage = lazy(() => import('./features/insights/InsightsPage'));
 const AdminPage = lazy(() => import('./features/admin/AdminPage'));
 
 const later = (page: ReactNode) => <Suspense fallback={<PageSkeleton />}>{page}</Suspense>;
@@ -28,6 +29,7 @@ export function App() {
               <Route index element={<CustomersPage />} />
               <Route path="customers/:id" element={later(<CustomerPage />)} />
               <Route path="analytics" element={later(<AnalyticsPage />)} />
+              <Route path="insights" element={later(<InsightsPage />)} />
               <Route path="admin/*" element={later(<AdminPage />)} />
               <Route path="*" element={<NotFound />} />
             </Route>

@@ -46,6 +46,9 @@ export function Shell() {
               <li>
                 <NavLink to="/analytics">Analytics</NavLink>
               </li>
+              <li>
+                <NavLink to="/insights">Insights</NavLink>
+              </li>
               {can(me, 'admin') && (
                 <li>
                   <NavLink to="/admin">Admin</NavLink>

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -53,7 +53,6 @@ class Outcome:
     rows: int = 0  # events that matched, over every series
     engine_seconds: float = 0.0
     queries: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 def bucket_starts(query: Trends) -> list[datetime]:
@@ -90,7 +89,7 @@ def quarter_buckets(
 
 
 def _filtered(query: Trends, series: Series, starts: list[datetime], layout: Layout) -> Sql:
-    """The CTEs b (buckets) and f (the series' events, with value and breakdown)."""
+    """The CTE f: the series' events, each with its bucket, value and breakdown."""
     value = typed(series.prop, layout).number if series.prop else Sql("CAST(NULL AS DOUBLE)", [])
     split = (
         breakdown_value(query.breakdown, layout)

@@ -11,43 +11,22 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.auth.roles import Permission
-from api.insights import query as domain
+from api.insights import query as model
 from api.insights.service import NameCount, PropertyCount
 from api.insights.trends import Line, Outcome
 from schema.analytics.types import AnalyticsRangeInput
 from schema.authz import needs
 
-
-@strawberry.enum(description="What a series counts or aggregates in each bucket.")
-class TrendMath(Enum):
-    COUNT = "count"
-    UNIQUE_CUSTOMERS = "unique_customers"
-    SUM = "sum"
-    AVERAGE = "average"
-    MIN = "min"
-    MAX = "max"
-    MEDIAN = "median"
-    P90 = "p90"
-
-
-@strawberry.enum(description="The width of a bucket, on the clock of the query's time zone.")
-class Interval(Enum):
-    HOUR = "hour"
-    DAY = "day"
-    WEEK = "week"
-    MONTH = "month"
-
-
-@strawberry.enum
-class FilterOperator(Enum):
-    EQUALS = "equals"
-    NOT_EQUALS = "not_equals"
-    IN = "in"
-    CONTAINS = "contains"
-    GREATER_THAN = "greater_than"
-    LESS_THAN = "less_than"
-    IS_SET = "is_set"
-    IS_NOT_SET = "is_not_set"
+# The domain's own enums, named for the schema.
+strawberry.enum(
+    model.Math, name="TrendMath", description="What a series counts or aggregates in each bucket."
+)
+strawberry.enum(
+    model.Interval,
+    name="Interval",
+    description="The width of a bucket, on the clock of the query's time zone.",
+)
+strawberry.enum(model.Operator, name="FilterOperator")
 
 
 @strawberry.enum(description="The JSON type a property holds.")
@@ -70,7 +49,7 @@ PROPERTY_HELP = (
 )
 class InsightFilterInput:
     property: str = strawberry.field(description=PROPERTY_HELP)
-    operator: FilterOperator
+    operator: model.Operator
     value: JSON | None = strawberry.field(
         default=None,
         description=(
@@ -79,13 +58,11 @@ class InsightFilterInput:
         ),
     )
 
-    def domain(self, argument: str) -> domain.Filter:
-        return domain.Filter.of(
-            argument, self.property, domain.Operator(self.operator.value), self.value
-        )
+    def domain(self, argument: str) -> model.Filter:
+        return model.Filter.of(argument, self.property, self.operator, self.value)
 
 
-def filters_of(argument: str, items: list[InsightFilterInput]) -> tuple[domain.Filter, ...]:
+def filters_of(argument: str, items: list[InsightFilterInput]) -> tuple[model.Filter, ...]:
     return tuple(item.domain(f"{argument}[{n}]") for n, item in enumerate(items))
 
 
@@ -94,18 +71,18 @@ class TrendSeriesInput:
     event: str | None = strawberry.field(
         default=None, description="An event name; null: every event."
     )
-    math: TrendMath = TrendMath.COUNT
+    math: model.Math = model.Math.COUNT
     property: str | None = strawberry.field(
         default=None,
         description="The numeric property that SUM ... P90 aggregate. " + PROPERTY_HELP,
     )
     filters: list[InsightFilterInput] = strawberry.field(default_factory=list)
 
-    def domain(self, argument: str) -> domain.Series:
-        return domain.Series.of(
+    def domain(self, argument: str) -> model.Series:
+        return model.Series.of(
             argument,
             self.event,
-            domain.Math(self.math.value),
+            self.math,
             self.property,
             filters_of(f"{argument}.filters", self.filters),
         )
@@ -115,7 +92,7 @@ class TrendSeriesInput:
 class TrendsInput:
     series: list[TrendSeriesInput]
     range: AnalyticsRangeInput
-    interval: Interval = Interval.DAY
+    interval: model.Interval = model.Interval.DAY
     time_zone: str = strawberry.field(
         default="UTC", description="IANA name; buckets follow its clock."
     )
@@ -132,13 +109,13 @@ class TrendsInput:
         default=False, description="Bots are left out unless true."
     )
 
-    def domain(self, limits: domain.Limits) -> domain.Trends:
-        return domain.Trends(
+    def domain(self, limits: model.Limits) -> model.Trends:
+        return model.Trends(
             series=tuple(item.domain(f"input.series[{n}]") for n, item in enumerate(self.series)),
-            window=domain.Window.of("input.range", self.range.from_, self.range.to, limits),
-            interval=domain.Interval(self.interval.value),
+            window=model.Window.of("input.range", self.range.from_, self.range.to, limits),
+            interval=self.interval,
             time_zone=self.time_zone,
-            breakdown=domain.Property.of("input.breakdown", self.breakdown)
+            breakdown=model.Property.of("input.breakdown", self.breakdown)
             if self.breakdown is not None
             else None,
             breakdown_limit=self.breakdown_limit,
@@ -205,9 +182,9 @@ def dimensions() -> list[InsightDimension]:
             key=item.key,
             label=item.label,
             type=PropertyType(item.kind.value),
-            personal=item.key in domain.PERSONAL,
+            personal=item.key in model.PERSONAL,
         )
-        for item in domain.DIMENSIONS.values()
+        for item in model.DIMENSIONS.values()
     ]
 
 
@@ -250,16 +227,16 @@ class TrendLine:
 @strawberry.type
 class Trends:
     series: list[TrendLine]
-    interval: Interval
+    interval: model.Interval
     time_zone: str
     rows: int = strawberry.field(description="Events that matched, over every series.")
     engine_ms: float = strawberry.field(description="Time spent in the analytical engine.")
 
     @classmethod
-    def of(cls, outcome: Outcome, query: domain.Trends, **_: Any) -> Trends:
+    def of(cls, outcome: Outcome, query: model.Trends, **_: Any) -> Trends:
         return cls(
             series=[TrendLine.of(line, outcome.buckets) for line in outcome.lines],
-            interval=Interval(query.interval.value),
+            interval=query.interval,
             time_zone=query.time_zone,
             rows=outcome.rows,
             engine_ms=round(outcome.engine_seconds * 1000, 1),

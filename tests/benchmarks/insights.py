@@ -28,14 +28,19 @@ import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from api.analytics import hours
+from api.analytics.service import report
 from api.auth.service import create_write_key
-from api.db.client import make_client
+from api.db.client import init_documents, make_client
+from api.demo.seed import load, midnight_utc
 from api.insights import trends as engine
+from api.insights.customer import customer_events
 from api.insights.properties import shredded_columns
 from api.insights.query import Interval, Limits, Math, Property, Series, Trends, Window
 from api.insights.store import EVENT_COLUMNS, Store
@@ -290,6 +295,47 @@ async def freshness(uri: str, folder: Path, seconds: float) -> dict[str, Any]:
     }
 
 
+async def comparison(uri: str, folder: Path, customers: int, runs: int) -> dict[str, Any]:
+    """The customer page's 90-day comparison on the demo data: the customer's
+    own events read from MongoDB, and from the store (api/insights/customer.py)."""
+    settings = bench_settings(uri, "bench_insights_compare").model_copy(
+        update={"insights_dir": str(folder), "insights_sync_seconds": 0}
+    )
+    client = make_client(settings)
+    await client.drop_database(settings.mongodb_db)
+    await init_documents(client, settings.mongodb_db)
+    anchor = midnight_utc()
+    seeded = await load(client[settings.mongodb_db], customers, 1, anchor, progress=False)
+    await hours.rebuild()
+    store = Store(settings)
+    await store.sync(rebuild=True)
+    # The customer with the most events of one session's worth of a sample.
+    sample = await client[settings.mongodb_db]["events"].find({}, {"customerId": 1}).to_list(5000)
+    busiest = max(
+        {doc["customerId"] for doc in sample},
+        key=lambda c: sum(doc["customerId"] == c for doc in sample),
+    )
+    end = datetime.now(UTC)
+    start = end - timedelta(days=90)
+    timings: dict[str, list[float]] = {"mongodb": [], "store": []}
+    from_store = partial(customer_events, store)
+    for attempt in range(runs + 1):
+        began = time.perf_counter()
+        await report(start, end, 400, customer_id=busiest)
+        middle = time.perf_counter()
+        await report(start, end, 400, customer_id=busiest, customer_events=from_store)
+        if attempt:  # the first is a warm-up
+            timings["mongodb"].append(middle - began)
+            timings["store"].append(time.perf_counter() - middle)
+    await client.close()
+    return {
+        "events": seeded.events,
+        "customers": seeded.customers,
+        "mongodb_p50_ms": p50(timings["mongodb"]),
+        "store_p50_ms": p50(timings["store"]),
+    }
+
+
 def commit() -> str:
     try:
         return subprocess.run(
@@ -328,6 +374,15 @@ def markdown(report: dict[str, Any]) -> str:
         for s in report["sizes"]
     ]
     lines.append(markdown_table(["events", "Parquet on disk", "generated in"], sizes))
+    compared = report.get("comparison")
+    if compared:
+        lines += [
+            "",
+            f"The customer page's 90-day comparison on the demo data ({compared['customers']:,} "
+            f"customers, {compared['events']:,} events), report() for its busiest customer: "
+            f"their events from MongoDB p50 {compared['mongodb_p50_ms']} ms, from the store "
+            f"p50 {compared['store_p50_ms']} ms.",
+        ]
     fresh = report.get("freshness")
     if fresh:
         lines += [
@@ -355,6 +410,11 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
             folder = Path(tmp) / str(size)
             report["sizes"].append(await measure_size(uri, size, args.runs, folder))
             await asyncio.to_thread(shutil.rmtree, folder, True)
+        if args.compare_customers:
+            print("  comparison...", flush=True)
+            report["comparison"] = await comparison(
+                uri, Path(tmp) / "compare", args.compare_customers, args.runs
+            )
         if args.fresh_seconds:
             print("  freshness...", flush=True)
             report["freshness"] = await freshness(uri, Path(tmp) / "fresh", args.fresh_seconds)
@@ -368,6 +428,7 @@ def main() -> None:
     )
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--fresh-seconds", type=float, default=60)
+    parser.add_argument("--compare-customers", type=int, default=1000)
     args = parser.parse_args()
     report = asyncio.run(main_async(args))
     OUTPUT.mkdir(exist_ok=True)

@@ -136,7 +136,7 @@ ROOT_CALLS = [(root, name) for root, fields in ROOT_FIELDS.items() for name in f
 # (docs/security.md) rather than read from the table under test.
 EVERYONE = {"me", "signIn", "signOut"}
 READING = {"node", "nodes", "customers", "customer", "customerByDistinctId", "session", "event"}
-READING |= {"analytics"}
+READING |= {"analytics", "trends", "eventNames", "propertyNames", "insightDimensions"}
 ALLOWED = {
     "anonymous": EVERYONE,
     "website": EVERYONE | {"trackEvents", "identifyCustomer"},

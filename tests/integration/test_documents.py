@@ -66,14 +66,20 @@ def test_metadata_absolute_caps():
         check_metadata({"blob": "x" * 70_000})
 
 
-async def test_event_type_must_be_known(db):
+async def test_event_name_must_be_a_name(db):
+    """Any name of a-z 0-9 _ . : - (1-100 characters) is an event's name; nothing else."""
     from bson import ObjectId
 
-    with pytest.raises(ValidationError):
-        Event(
+    def event(name: str) -> Event:
+        return Event(
             sessionId=ObjectId(),
             customerId=ObjectId(),
-            type="click",
+            type=name,
             page="/",
             timestamp="2026-01-01T00:00:00Z",
         )
+
+    assert event("video.play").type == "video.play"
+    for bad in ("Click", "two words", "", "x" * 101):
+        with pytest.raises(ValidationError):
+            event(bad)

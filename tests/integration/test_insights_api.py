@@ -22,7 +22,7 @@ from api.server.app import create_app
 from api.settings import Settings
 from tests import insights_reference as reference
 from tests.api_process import serve
-from tests.conftest import Api, Website
+from tests.conftest import AS_BROWSER, Api, Website
 
 TRENDS = """query Trends($input: TrendsInput!) {
   trends(input: $input) {
@@ -275,9 +275,11 @@ async def test_an_accepted_event_shows_in_trends_within_a_minute(
     live = settings.model_copy(update={"insights_sync_seconds": 2})
     _, key = await create_api_key("live", Role.ADMIN, "test")
     write_key = (await create_write_key("live.example", "test")).key
+    # As a visitor's browser: httpx's own user agent is a bot's, left out of trends.
+    headers = {"Authorization": f"Bearer {key}", **AS_BROWSER}
     async with (
         serve(create_app(live)) as url,
-        httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {key}"}) as http,
+        httpx.AsyncClient(base_url=url, headers=headers) as http,
     ):
         event = _events(7, 1)[0] | {"timestamp": (NOW - timedelta(minutes=1)).isoformat()}
         event["type"] = "checkout"

@@ -45,6 +45,7 @@ from api.insights.properties import shredded_columns
 from api.insights.query import Interval, Limits, Math, Property, Series, Trends, Window
 from api.insights.store import EVENT_COLUMNS, Store
 from tests.benchmarks.report import markdown_table
+from tests.conftest import AS_BROWSER
 from tests.benchmarks.run import bench_settings, cpu_model, database, serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -247,7 +248,8 @@ async def freshness(uri: str, folder: Path, seconds: float) -> dict[str, Any]:
                 response = await http.post(
                     "/v1/track",
                     json={"events": events},
-                    headers={"Authorization": f"Bearer {write_key}"},
+                    # A visitor's browser: httpx's own user agent is a bot's.
+                    headers={"Authorization": f"Bearer {write_key}", **AS_BROWSER},
                 )
                 assert response.status_code == 200, response.text
                 accepted[marker] = time.monotonic()

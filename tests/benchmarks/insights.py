@@ -45,8 +45,8 @@ from api.insights.properties import shredded_columns
 from api.insights.query import Interval, Limits, Math, Property, Series, Trends, Window
 from api.insights.store import EVENT_COLUMNS, Store
 from tests.benchmarks.report import markdown_table
-from tests.conftest import AS_BROWSER
 from tests.benchmarks.run import bench_settings, cpu_model, database, serve
+from tests.conftest import AS_BROWSER
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "bench-output"

@@ -17,6 +17,8 @@ from api.insights.query import Interval
 # Every zone's offset is a whole number of quarter hours.
 _QUARTER = timedelta(minutes=15)
 _HOUR = timedelta(hours=1)
+# A bound on the walk back, for the odd offsets of local mean time before 1900.
+_QUARTERS_A_DAY = 96
 
 
 def zone(name: str) -> ZoneInfo:
@@ -38,8 +40,21 @@ def bucket_start(moment: datetime, tz: ZoneInfo, interval: Interval) -> datetime
     """The start (in UTC) of the bucket holding ``moment``."""
     local = moment.astimezone(tz)
     if interval == Interval.HOUR:
-        # fold is kept: the hour that a fall-back repeats is two buckets.
-        return local.replace(minute=0, second=0, microsecond=0).astimezone(UTC)
+        # The latest UTC quarter hour at or before the moment where the zone's
+        # clock shows a whole hour, or where its offset changed: the hour a
+        # fall-back repeats is two buckets, and a change inside a clock hour
+        # (Lord Howe's half hour, Chatham's at :45) starts one of its own.
+        start = moment.astimezone(UTC)
+        start = start.replace(minute=start.minute - start.minute % 15, second=0, microsecond=0)
+        for _ in range(_QUARTERS_A_DAY):
+            here = start.astimezone(tz)
+            if (
+                here.minute == 0
+                or (start - _QUARTER).astimezone(tz).utcoffset() != here.utcoffset()
+            ):
+                break
+            start -= _QUARTER
+        return start
     day = local.date()
     if interval == Interval.WEEK:
         day -= timedelta(days=day.weekday())

@@ -175,8 +175,13 @@ def p50(samples: list[float]) -> float:
 
 
 async def measure_size(uri: str, size: int, runs: int, folder: Path) -> dict[str, Any]:
+    # A limit on time well above what is measured: a benchmark reports slowness.
     settings = bench_settings(uri, f"bench_insights_{size}").model_copy(
-        update={"insights_dir": str(folder), "insights_sync_seconds": 0}
+        update={
+            "insights_dir": str(folder),
+            "insights_sync_seconds": 0,
+            "insights_timeout_seconds": 300,
+        }
     )
     store = Store(settings)
     filled = await asyncio.to_thread(fill, store, size)

@@ -256,7 +256,8 @@ export function complete(f: FilterState): boolean {
 
 // ---- Range: days and hours of the query's time zone.
 
-function zoneParts(instant: number, timeZone: string) {
+/** The zone's clock at `instant`: year, month, day, hour, minute, second. */
+export function zoneParts(instant: number, timeZone: string) {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',

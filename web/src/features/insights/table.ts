@@ -1,4 +1,5 @@
 import type { Interval } from '../../gql/graphql';
+import { zoneParts } from './query';
 
 export interface Line {
   label: string;
@@ -14,20 +15,12 @@ export interface TableModel {
 
 /** A bucket's start on the zone's clock, as precise as the interval. */
 export function bucketLabel(start: string, interval: Interval, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(new Date(start));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const month = `${get('year')}-${get('month')}`;
+  const p = zoneParts(Date.parse(start), timeZone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const month = `${p.y}-${two(p.m)}`;
   if (interval === 'MONTH') return month;
-  const day = `${month}-${get('day')}`;
-  return interval === 'HOUR' ? `${day} ${get('hour')}:${get('minute')}` : day;
+  const day = `${month}-${two(p.d)}`;
+  return interval === 'HOUR' ? `${day} ${two(p.h)}:${two(p.min)}` : day;
 }
 
 /** A value with at most two decimals and no grouping, so that the CSV reads back as numbers. */

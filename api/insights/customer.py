@@ -9,7 +9,6 @@ scan of every event on FerretDB."""
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
@@ -35,7 +34,7 @@ async def current_days(store: Store, days: list[str]) -> tuple[set[str], set[str
             {"_id": {"$in": days}}, {"seq": 1}
         )
     }
-    written = (await asyncio.to_thread(_manifest, store)).get("days", {})
+    written = (await asyncio.to_thread(store.manifest)).get("days", {})
     files = store.day_files()
     current = {
         day
@@ -43,14 +42,6 @@ async def current_days(store: Store, days: list[str]) -> tuple[set[str], set[str
         if day in files and written.get(day, {}).get("daySeq") == seq
     }
     return current, set(seqs) - current
-
-
-def _manifest(store: Store) -> dict[str, Any]:
-    try:
-        loaded: dict[str, Any] = json.loads(store.manifest_file.read_text(encoding="utf-8"))
-        return loaded
-    except (FileNotFoundError, ValueError):
-        return {}
 
 
 async def customer_events(

@@ -546,6 +546,10 @@ class Store:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
 
+    def manifest(self) -> dict[str, Any]:
+        """What the writer recorded: per day, the seqs it was written from."""
+        return self._manifest()
+
     def _manifest(self) -> dict[str, Any]:
         if self.mirror is not None:
             remote = self.mirror.manifest()

@@ -47,6 +47,7 @@ from api.core.steps import Step, no_stop
 from api.customers.documents import Customer
 from api.events.documents import Event
 from api.insights.properties import MAX_SHREDDED, flatten, shredded_columns
+from api.insights.readers import Reader, Readers, signature_of
 from api.sessions.documents import Session
 from api.settings import Settings
 from api.telemetry.slow import collecting, slowest
@@ -274,6 +275,7 @@ class Store:
         self.root = Path(settings.insights_dir).resolve() / settings.mongodb_db
         self.mirror: Any = None
         self._all_hours_read = -ALL_HOURS_SECONDS
+        self._readers = Readers()
         _raise_open_files_limit()
         if settings.insights_s3_bucket:
             from api.insights.s3 import Mirror
@@ -319,28 +321,56 @@ class Store:
         ``/proc/self/fd/<n>``: a file replaced while the connection is in use
         stays readable as it was (the open descriptor keeps its inode), so every
         query on this connection sees the same complete files, and nothing is
-        left behind if the process dies."""
+        left behind if the process dies. A reader on files that have not
+        changed since is taken from those kept open (api/insights/readers.py)."""
         if self.mirror is not None:
             await asyncio.to_thread(self.mirror.pull)
-        held: list[int] = []
-        con = _database().cursor()
-        try:
-            con.execute("SET TimeZone = 'UTC'")
-            paths = (
+        paths = [
+            str(path)
+            for path in (
                 self.files_for(start, end)
                 if start is not None and end is not None
                 else list(self.day_files().values())
             )
-            days = [d for d in (self._hold(path, held) for path in paths) if d]
+        ]
+        wanted = signature_of([*paths, str(self.customers_file)])
+        reader = self._readers.take(wanted)
+        if reader is None:
+            reader = self._open(paths)
+        try:
+            yield reader.con
+        except BaseException:
+            reader.close()  # its connection may be mid-statement
+            raise
+        else:
+            self._readers.give(reader)
+
+    def _open(self, paths: list[str]) -> Reader:
+        held: list[int] = []
+        con = _database().cursor()
+        generation = self._readers.generation
+        try:
+            con.execute("SET TimeZone = 'UTC'")
+            opened = [(path, self._hold(Path(path), held)) for path in paths]
+            days = [fd_path for _, fd_path in opened if fd_path]
             self._view(con, "events", EVENT_COLUMNS, days, every_column=True)
             self._layout(con, days)
             customers = self._hold(self.customers_file, held)
             self._view(con, "customers", CUSTOMER_COLUMNS, [customers] if customers else [])
-            yield con
-        finally:
+            named = [path for path, fd_path in opened if fd_path]
+            if customers:
+                named.append(str(self.customers_file))
+            # What the held descriptors are, not what the paths are now.
+            signature = tuple(
+                (path, stat.st_ino, stat.st_mtime_ns, stat.st_size)
+                for path, stat in zip(named, (os.fstat(fd) for fd in held), strict=True)
+            )
+        except BaseException:
             con.close()
             for fd in held:
                 os.close(fd)
+            raise
+        return Reader(con, held, signature, generation)
 
     @staticmethod
     def _hold(path: Path, held: list[int]) -> str | None:
@@ -440,7 +470,13 @@ class Store:
                 if not holding:
                     span.set_attribute("insights.skipped", True)
                     return SyncResult(skipped=True)
-                result = await self._sync(rebuild, force_customers, after_step)
+                try:
+                    result = await self._sync(rebuild, force_customers, after_step)
+                except BaseException:
+                    self._readers.retire()  # some files may have been replaced
+                    raise
+                if result.days_written or result.days_removed or result.customers:
+                    self._readers.retire()
             result.seconds = time.perf_counter() - began
             span.set_attributes(
                 {

@@ -4,6 +4,7 @@ real files, real processes (kill -9) and a real S3-compatible server."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -249,6 +250,35 @@ async def test_readers_in_other_processes_never_see_a_partial_day(
         assert sum(output["counts"].values()) > 5
 
 
+async def test_a_reader_kept_open_never_hides_a_day_another_process_wrote(
+    settings: Settings, db: Any, tmp_path: Path
+) -> None:
+    local = in_dir(settings, tmp_path / "store")
+    store = Store(local)
+    first = await load(settings, seed=3, batches=1)
+    await store.sync()
+    assert await count(store) == first
+    assert await count(store) == first  # now from the reader kept open
+    more = await load(settings, seed=4, batches=1)
+    assert more > first
+    writer = child(local, "sync")
+    writer.communicate(timeout=120)
+    assert writer.returncode == 0
+    # This process wrote nothing: only the files' inodes tell its readers apart.
+    assert await count(store) == more
+
+
+def deleted_files_held(root: Path) -> list[str]:
+    """Files under ``root`` that this process holds open although they are gone."""
+    held = []
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            target = os.readlink(f"/proc/self/fd/{fd}")
+            if target.startswith(str(root)) and target.endswith("(deleted)"):
+                held.append(target)
+    return held
+
+
 async def test_two_writers_at_once_are_serialised_by_the_lock(
     settings: Settings, db: Any, tmp_path: Path
 ) -> None:
@@ -332,8 +362,11 @@ async def test_erasure_leaves_nothing_of_the_customer_in_any_file(
     assert any(holding(path) for path in parquet)  # the check can see it
     assert sum(parquet_rows(path) for path in parquet) > 40
 
+    assert await count(store) == 80  # a reader kept open on the files with them
     erased = await api.data(ERASE, id=_gid(gone.id))
     assert erased["eraseCustomer"]["events"] == 40
+    # Nor does a file replaced since stay on disk behind a descriptor held open.
+    assert deleted_files_held(store.root) == []
 
     files = [path for path in store.root.rglob("*") if path.is_file()]
     assert [path for path in files if holding(path)] == []

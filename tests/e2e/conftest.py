@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Route, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, Route, async_playwright
 
 from api.auth.http import SESSION_COOKIE
 from api.auth.roles import Role
@@ -48,6 +48,27 @@ class GuardedBrowser:
 
         await context.route("**/*", guard)
         return context
+
+
+AXE = Path(__file__).resolve().parents[2] / "web" / "node_modules" / "axe-core" / "axe.min.js"
+# What axe answers, kept short enough to read in a failure.
+_AXE_RUN = """async (within) => {
+  const found = await axe.run(within, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']});
+  return found.violations.map((v) => ({
+    id: v.id, impact: v.impact,
+    nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+  }));
+}"""
+
+
+async def axe_violations(page: Page, within: str = "main") -> list[dict[str, Any]]:
+    """WCAG 2.1 A and AA violations that axe-core (the SPA's npm dev
+    dependency) finds in ``within`` of the page as it is now. Evaluated
+    rather than added as a script tag: the app's CSP rightly refuses inline
+    scripts."""
+    await page.evaluate(AXE.read_text(encoding="utf-8"))
+    found: list[dict[str, Any]] = await page.evaluate(_AXE_RUN, within)
+    return found
 
 
 async def sign_in_context(context: BrowserContext, url: str, role: Role = Role.VIEWER) -> str:

@@ -13,7 +13,8 @@ path when it started.
 An idle reader also holds its files open, so the space of a replaced file
 (after an erasure, a customer's events) is only freed once it is closed.
 Hence: every write of the store's own process retires them all at once, and
-a reader idle for ``IDLE_SECONDS`` is closed, which bounds how long a file
+a reader idle for ``IDLE_SECONDS`` is closed (checked at every query and
+every sync), which bounds how long a file
 replaced by another process (a CLI sync, the scheduled job) stays on disk.
 """
 
@@ -68,7 +69,7 @@ class Readers:
         self.generation = 0
 
     def take(self, signature: Signature) -> Reader | None:
-        self._expire(time.monotonic())
+        self.expire()
         for position, reader in enumerate(self._idle):
             if reader.signature == signature:
                 return self._idle.pop(position)
@@ -90,7 +91,10 @@ class Readers:
         while self._idle:
             self._idle.pop().close()
 
-    def _expire(self, now: float) -> None:
+    def expire(self) -> None:
+        """Closes the readers idle for IDLE_SECONDS (at each take, and at each
+        sync, so also when no query comes)."""
+        now = time.monotonic()
         kept = []
         for reader in self._idle:
             if now - reader.idle_since >= IDLE_SECONDS:

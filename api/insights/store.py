@@ -464,6 +464,7 @@ class Store:
         (else skip). ``after_step`` ("temp", "replaced", "day", "customers")
         lets the tests stop the work there."""
         began = time.perf_counter()
+        self._readers.expire()
         name = "insights.rebuild" if rebuild else "insights.sync"
         with tracer.start_as_current_span(name) as span, collecting() as spans:
             async with self._locked(wait) as holding:

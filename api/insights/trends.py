@@ -53,6 +53,9 @@ class Outcome:
     rows: int = 0  # events that matched, over every series
     engine_seconds: float = 0.0
     queries: int = 0
+    # perf_counter() past which no statement starts: the timer's interrupt only
+    # stops a statement under way, and one landing between two is lost.
+    deadline: float = float("inf")
 
 
 def bucket_starts(query: Trends) -> list[datetime]:
@@ -130,6 +133,7 @@ def run(con: duckdb.DuckDBPyConnection, query: Trends) -> Outcome:
     starts = bucket_starts(query)
     outcome = Outcome(starts, [])
     began = time.perf_counter()
+    outcome.deadline = began + query.limits.timeout_seconds
     timer = _interruptible(con, query.limits.timeout_seconds)
     try:
         layout = Layout.of(con)
@@ -235,5 +239,7 @@ def _label(series: Series, value: str | None, other: bool, split: bool) -> str:
 
 
 def _fetch(con: duckdb.DuckDBPyConnection, sql: Sql, outcome: Outcome) -> list[Any]:
+    if time.perf_counter() >= outcome.deadline:
+        raise duckdb.InterruptException("the time limit passed between statements")
     outcome.queries += 1
     return con.execute(sql.text, sql.params).fetchall()

@@ -39,11 +39,15 @@ def signature_of(paths: list[str]) -> Signature:
     found = []
     for path in paths:
         try:
-            stat = os.stat(path)
+            found.append(entry(path, os.stat(path)))
         except FileNotFoundError:
             continue
-        found.append((path, stat.st_ino, stat.st_mtime_ns, stat.st_size))
     return tuple(found)
+
+
+def entry(path: str, stat: os.stat_result) -> tuple[str, int, int, int]:
+    """One file of a signature: by its path, or (fstat) by a held descriptor."""
+    return (path, stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
 @dataclass

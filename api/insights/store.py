@@ -47,7 +47,7 @@ from api.core.steps import Step, no_stop
 from api.customers.documents import Customer
 from api.events.documents import Event
 from api.insights.properties import MAX_SHREDDED, flatten, shredded_columns
-from api.insights.readers import Reader, Readers, signature_of
+from api.insights.readers import Reader, Readers, entry, signature_of
 from api.sessions.documents import Session
 from api.settings import Settings
 from api.telemetry.slow import collecting, slowest
@@ -346,9 +346,8 @@ class Store:
             self._readers.give(reader)
 
     def _open(self, paths: list[str]) -> Reader:
-        held: list[int] = []
-        con = _database().cursor()
-        generation = self._readers.generation
+        reader = Reader(_database().cursor(), [], (), self._readers.generation)
+        con, held = reader.con, reader.held
         try:
             con.execute("SET TimeZone = 'UTC'")
             opened = [(path, self._hold(Path(path), held)) for path in paths]
@@ -361,16 +360,13 @@ class Store:
             if customers:
                 named.append(str(self.customers_file))
             # What the held descriptors are, not what the paths are now.
-            signature = tuple(
-                (path, stat.st_ino, stat.st_mtime_ns, stat.st_size)
-                for path, stat in zip(named, (os.fstat(fd) for fd in held), strict=True)
+            reader.signature = tuple(
+                entry(path, os.fstat(fd)) for path, fd in zip(named, held, strict=True)
             )
         except BaseException:
-            con.close()
-            for fd in held:
-                os.close(fd)
+            reader.close()
             raise
-        return Reader(con, held, signature, generation)
+        return reader
 
     @staticmethod
     def _hold(path: Path, held: list[int]) -> str | None:

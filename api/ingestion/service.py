@@ -25,7 +25,6 @@ work between steps.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -43,6 +42,7 @@ from api.core.steps import Step, no_stop
 from api.core.strings import encodable
 from api.customers.documents import Customer
 from api.db.errors import DUPLICATE_KEY, is_duplicate_key
+from api.db.lookup import each_by_id
 from api.events.documents import Event, event_object_id
 from api.ingestion.context import Agent, event_context, parse_user_agent
 from api.ingestion.models import (
@@ -229,23 +229,11 @@ async def _stored(events: Sequence[IncomingEvent]) -> dict[str, _Stored]:
     ids = {event_object_id(event.event_id): event.event_id for event in events}
     collection = Event.get_pymongo_collection()
     fields = {"sessionId": 1, "customerId": 1, "timestamp": 1}
-    # One `_id` equality per event, a few at a time, not one `$in`: FerretDB
-    # 1.x decodes the whole events collection for `$in` (no push-down; the load
-    # test found 9-14 s a batch) but hands an equality to PostgreSQL, which
-    # scans in C (about 50 ms at 200k events). On MongoDB both are index reads.
-    keys = list(ids)
-    found: list[Any] = []
-    for start in range(0, len(keys), STORED_CHECK_CONCURRENCY):
-        chunk = keys[start : start + STORED_CHECK_CONCURRENCY]
-        found += await asyncio.gather(*(collection.find_one({"_id": key}, fields) for key in chunk))
+    found = await each_by_id(collection, list(ids), fields)
     return {
         ids[doc["_id"]]: _Stored(doc["sessionId"], doc["customerId"], doc["timestamp"])
         for doc in found
-        if doc is not None
     }
-
-
-STORED_CHECK_CONCURRENCY = 16
 
 
 async def _recount(

@@ -45,6 +45,7 @@ from api.analytics.documents import AnalyticsDay, AnalyticsHour
 from api.analytics.hours import day_hours
 from api.core.steps import Step, no_stop
 from api.customers.documents import Customer
+from api.db.lookup import each_by_id
 from api.events.documents import Event
 from api.insights.properties import MAX_SHREDDED, flatten, shredded_columns
 from api.insights.readers import Reader, Readers, entry, signature_of
@@ -125,7 +126,6 @@ SESSION_COLUMNS: tuple[tuple[str, str], ...] = (
 # A temporary file's name has this in it; no reader ever opens one.
 TEMP_MARK = ".tmp-"
 READ_BATCH = 1000
-SESSION_LOOKUPS = 16
 # More days than this moved since the last sync: all hours read in one pass
 # instead of 24 lookups a day.
 HOUR_LOOKUP_DAYS = 8
@@ -851,11 +851,8 @@ async def day_seq_map() -> dict[str, int]:
 
 async def hour_seqs_of(day: str) -> dict[str, int]:
     """The seq of the day's hours: an ``_id`` equality each."""
-    collection = AnalyticsHour.get_pymongo_collection()
-    docs = await asyncio.gather(
-        *(collection.find_one({"_id": key}, {"seq": 1}) for key in day_hours(day))
-    )
-    return {str(doc["_id"]): int(doc.get("seq", 0)) for doc in docs if doc is not None}
+    docs = await each_by_id(AnalyticsHour.get_pymongo_collection(), day_hours(day), {"seq": 1})
+    return {str(doc["_id"]): int(doc.get("seq", 0)) for doc in docs}
 
 
 async def hour_seqs() -> dict[str, dict[str, int]]:
@@ -876,16 +873,10 @@ async def event_days() -> set[str]:
 
 async def session_rows(ids: set[Any]) -> list[dict[str, Any]]:
     """Country and device of these sessions, without a join on the server:
-    one ``_id`` equality each, a few at a time (FerretDB decodes a whole
-    collection for ``$in``; an ``_id`` equality is its primary key)."""
+    an ``_id`` equality each (``each_by_id``)."""
     keys = sorted((key for key in ids if key is not None), key=str)
-    collection = Session.get_pymongo_collection()
     fields = {"country": 1, "device": 1}
-    found: list[dict[str, Any]] = []
-    for start in range(0, len(keys), SESSION_LOOKUPS):
-        chunk = keys[start : start + SESSION_LOOKUPS]
-        docs = await asyncio.gather(*(collection.find_one({"_id": key}, fields) for key in chunk))
-        found += [doc for doc in docs if doc is not None]
+    found = await each_by_id(Session.get_pymongo_collection(), keys, fields)
     return [
         {"id": str(doc["_id"]), "country": _text(doc.get("country")),
          "device": _text(doc.get("device"))}

@@ -52,8 +52,9 @@ class Typed:
 @dataclass(frozen=True)
 class Layout:
     """What the ``events`` view holds: the property paths that have columns of
-    their own in every day read, and whether some day kept paths in the lists
-    only (then every property is read from the lists). The store writes it
+    their own in some day read (NULL in the days without them), and whether
+    some day kept paths in the lists only (then every property is read from
+    the lists). The store writes it
     as the table ``events_layout`` of each reader."""
 
     paths: frozenset[str] = frozenset()

@@ -380,9 +380,12 @@ class Store:
     @staticmethod
     def _layout(con: duckdb.DuckDBPyConnection, days: list[str]) -> None:
         """``events_layout`` (api/insights/sql.py, Layout): the property paths
-        shredded in every day read, and whether some day kept paths in the
-        lists only. From the files themselves as they are held: a manifest
-        could be a step behind a file just replaced."""
+        shredded in any day read, and whether some day kept paths in the
+        lists only. Any, not every: the view reads the days by name, so a day
+        without a path's columns gives NULL there, and a day that kept every
+        path in columns has no event with a path it has no column for. From
+        the files themselves as they are held: a manifest could be a step
+        behind a file just replaced."""
         found = (
             con.execute(
                 "SELECT file_name, decode(key), decode(value) FROM parquet_kv_metadata(?) "
@@ -393,16 +396,15 @@ class Store:
             else []
         )
         complete: set[str] = set()
-        paths: set[str] | None = None
+        paths: set[str] = set()
         for name, key, value in found:
             if key == "overflow" and value == "false":
                 complete.add(name)
             elif key == "paths":
-                own = set(json.loads(value))
-                paths = own if paths is None else paths & own
+                paths |= set(json.loads(value))
         overflow = len(complete) < len(days)
         con.execute("CREATE TEMP TABLE events_layout (overflow BOOLEAN, paths VARCHAR[])")
-        con.execute("INSERT INTO events_layout VALUES (?, ?)", [overflow, sorted(paths or ())])
+        con.execute("INSERT INTO events_layout VALUES (?, ?)", [overflow, sorted(paths)])
 
     @staticmethod
     def _view(

@@ -25,7 +25,9 @@ from beanie import PydanticObjectId
 from api.customers.documents import Customer
 from api.events.documents import Event
 from api.ingestion.service import track
+from api.insights.query import Filter, Limits, Math, Operator, Property, Series, Trends, Window
 from api.insights.store import TEMP_MARK, Store, days_between, store_for
+from api.insights.trends import run
 from api.server.app import create_app
 from api.settings import Settings
 from tests.api_process import serve
@@ -181,6 +183,34 @@ async def test_rows_carry_the_contracts_columns(
     kv = one(f"SELECT value FROM parquet_kv_metadata('{store.day_file(day)}') WHERE key = 'seqs'")
     assert kv is not None
     assert hour_key(when) in json.loads(kv[0])
+
+
+async def test_a_property_in_only_some_days_is_read_from_those_days(
+    settings: Settings, db: Any, tmp_path: Path
+) -> None:
+    """A day whose events lack a property has no columns for it: the range's
+    other days still give theirs (a layout of paths in every day read hid them)."""
+    early, late = NOW - timedelta(days=2), NOW - timedelta(hours=1)
+    await track([event("layout-1", early, "page_view", "/a", timeSpent=4.0, plan="pro")], settings)
+    await track([event("layout-1", late, "page_view", "/b")], settings)
+    store = Store(in_dir(settings, tmp_path))
+    await store.sync()
+    assert len(store.files_for(early, late + timedelta(minutes=1))) == 2
+    window = Window.of("range", early - timedelta(hours=1), NOW, Limits())
+    spent = Property.of("property", "timeSpent")
+    query = Trends(
+        series=(
+            Series(event="page_view", math=Math.SUM, prop=spent),
+            Series(
+                event=None,
+                filters=(Filter.of("f", "plan", Operator.EQUALS, "pro"),),
+            ),
+        ),
+        window=window,
+    )
+    async with store.reader(window.start, window.end) as con:
+        outcome = run(con, query)
+    assert [line.total for line in outcome.lines] == [4.0, 1.0]
 
 
 async def test_rebuild_from_scratch_equals_incremental_syncs(

@@ -54,8 +54,8 @@ class Layout:
     """What the ``events`` view holds: the property paths that have columns of
     their own in some day read (NULL in the days without them), and whether
     some day kept paths in the lists only (then every property is read from
-    the lists). The store writes it
-    as the table ``events_layout`` of each reader."""
+    the lists). The store writes it as the table ``events_layout`` of each
+    reader."""
 
     paths: frozenset[str] = frozenset()
     lists_only: bool = True

@@ -367,9 +367,12 @@ async def test_a_customers_comparison_from_the_store_equals_mongodb(
     await _send(website, sent)
     store = store_for(settings)
     await store.sync()
-    # Later events on the same days and customers, not yet in the store.
+    # Later events of the same customers in the last hour, not yet in the
+    # store, in sessions of their own: one that continued an earlier session
+    # would mark the day that session started in, and every day would be stale.
     later = [
-        event | {"timestamp": (NOW - timedelta(minutes=n)).isoformat()}
+        event
+        | {"timestamp": (NOW - timedelta(minutes=n)).isoformat(), "sessionId": f"later-{n // 4}"}
         for n, event in enumerate(_events(6, 60))
     ]
     await _send(website, later)

@@ -5,7 +5,6 @@ docs/ingestion.md and docs/api.md."""
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -24,6 +23,7 @@ from tests.api_process import start_api, stop_api
 from tests.conftest import Api
 from tests.ingest_helpers import event
 from tests.integration.test_access_cli import cli
+from tests.ratelimits import a_fresh_window
 
 PASSWORD = "correct horse battery"
 ME = "{ me { kind subject } }"
@@ -107,14 +107,6 @@ async def test_users_set_password_ends_every_session_of_that_user(api: Api, sett
 
 
 # ---------------------------------------------------------------- ingestion settings
-
-
-async def a_fresh_window(margin: float = 10) -> None:
-    """Wait for the next minute if this one ends within ``margin`` seconds:
-    rate limits count in fixed minutes, and a test must not straddle two."""
-    left = 60 - time.time() % 60
-    if left < margin:
-        await asyncio.sleep(left + 0.1)
 
 
 async def test_rate_limit_per_write_key(settings, db):

@@ -5,11 +5,9 @@ budget by writing the header itself. And no ``server`` header names uvicorn."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +18,7 @@ from api.ratelimit.documents import RateCounter
 from api.settings import Settings
 from infra.localdb import free_port
 from tests.api_process import ROOT, start_api, stop_api
+from tests.ratelimits import a_fresh_window
 
 LIMIT = 3
 
@@ -39,15 +38,8 @@ def served(settings: Settings, log: Path, by_hand: bool = False, **env: str) -> 
         stop_api(process)
 
 
-async def in_one_window() -> None:
-    """Wait for a new rate-limit window (one a minute) when this one is ending."""
-    left = 60 - time.time() % 60
-    if left < 15:
-        await asyncio.sleep(left + 0.5)
-
-
 async def statuses(url: str, forwarded: list[str]) -> list[int]:
-    await in_one_window()
+    await a_fresh_window(15)
     found = []
     async with httpx.AsyncClient(base_url=url, timeout=30) as http:
         for value in forwarded:

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import pytest
 from pymongo.asynchronous.database import AsyncDatabase
 
 from api.auth.roles import Role
@@ -18,6 +19,7 @@ from api.server.app import create_app
 from api.settings import Settings
 from tests.api_process import serve
 from tests.ingest_helpers import NOW, event
+from tests.ratelimits import a_fresh_window
 
 Db = AsyncDatabase[dict[str, Any]]
 EMAIL, PASSWORD = "grace@staff.test", "a password long enough"
@@ -44,6 +46,12 @@ async def clients(settings: Settings) -> AsyncIterator[tuple[httpx.AsyncClient, 
         finally:
             for client in made:
                 await client.aclose()
+
+
+@pytest.fixture(autouse=True)
+async def one_window() -> None:
+    """Every test here counts sign-ins against a minute's limit."""
+    await a_fresh_window(20)
 
 
 async def sign_in(http: httpx.AsyncClient, email: str, password: str) -> httpx.Response:
